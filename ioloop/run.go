@@ -1,0 +1,83 @@
+package ioloop
+
+import (
+	"time"
+
+	"github.com/gornado/gornado/future"
+)
+
+// RunInExecutor runs fn on exec's workers (the loop's default executor if
+// exec is nil) and returns a future that completes on the loop with fn's
+// result. A panic in fn becomes a *future.PanicError; a task dropped by
+// Shutdown fails with ErrExecutorShutdown. Safe from any goroutine, but
+// with exec nil it must be called on the loop.
+func RunInExecutor[T any](l *IOLoop, exec *Executor, fn func() (T, error)) *future.Future[T] {
+	if exec == nil {
+		exec = l.Executor()
+	}
+	f := future.New[T](l)
+	err := exec.submit(task{
+		run: func() {
+			v, err := future.Recover(fn)
+			l.AddCallback(func() { f.Set(v, err) })
+		},
+		cancel: func() {
+			l.AddCallback(func() { f.SetError(ErrExecutorShutdown) })
+		},
+	})
+	if err != nil {
+		f.SetError(err)
+	}
+	return f
+}
+
+// RunSync starts the loop, calls fn on it, and stops the loop when the
+// future fn returns is done, returning its result. With a positive timeout
+// it gives up after that long: the future is cancelled and RunSync returns
+// ErrTimeout. If the loop is stopped first, it returns ErrStopped; a panic
+// in fn itself is returned as a *future.PanicError. It is Tornado's IOLoop.run_sync; gen.RunSync is the same for a
+// coroutine body. Call it while the loop is not running.
+func RunSync[T any](l *IOLoop, fn func() *future.Future[T], timeout time.Duration) (T, error) {
+	var (
+		f        *future.Future[T]
+		fnErr    error
+		timedOut bool
+		timer    *Timeout
+	)
+	l.AddCallback(func() {
+		if timeout > 0 {
+			timer = l.CallLater(timeout, func() {
+				timedOut = true
+				l.Stop()
+			})
+		}
+		f, fnErr = future.Recover(func() (*future.Future[T], error) { return fn(), nil })
+		if f == nil {
+			l.Stop()
+			return
+		}
+		f.OnDone(l.Stop)
+	})
+	var zero T
+	if err := l.Start(); err != nil {
+		return zero, err
+	}
+	if timer != nil {
+		// The loop is stopped: this goroutine owns it now.
+		l.RemoveTimeout(timer)
+	}
+	if f == nil {
+		if fnErr == nil {
+			fnErr = ErrStopped
+		}
+		return zero, fnErr
+	}
+	if !f.Done() {
+		if timedOut {
+			f.Cancel()
+			return zero, ErrTimeout
+		}
+		return zero, ErrStopped
+	}
+	return f.Result()
+}

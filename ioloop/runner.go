@@ -1,0 +1,184 @@
+package ioloop
+
+// The loop role. Running the loop is a role that passes between goroutines
+// the loop owns ("runners"). A coroutine that must wait parks the goroutine
+// it runs on, with its stack, and hands the role to another runner
+// (Suspend); when its future completes, the runner holding the role gives it
+// back and waits to be needed (Resume). Every handoff is a channel send, so
+// the race detector sees one goroutine at a time touching the loop.
+
+// maxIdleRunners bounds the runners kept waiting for the role; more than
+// this many exit once the coroutines that needed them resume.
+const maxIdleRunners = 64
+
+type signal uint8
+
+const (
+	sigRun    signal = iota // take the loop role
+	sigClosed               // the loop closed while you were parked
+	sigExit                 // you are not needed: exit
+)
+
+// runner is a goroutine that can hold the loop role.
+type runner struct {
+	ch   chan signal
+	gid  int64
+	exit bool
+}
+
+// Waiter is a coroutine's place in the loop while it is parked: package gen
+// keeps one per coroutine and passes it to Suspend and Resume. The zero
+// value is ready to use.
+type Waiter struct {
+	r          *runner
+	prev, next *Waiter
+}
+
+// waiterList is an intrusive doubly linked list of parked waiters.
+type waiterList struct{ head, tail *Waiter }
+
+func (wl *waiterList) push(w *Waiter) {
+	w.prev, w.next = wl.tail, nil
+	if wl.tail != nil {
+		wl.tail.next = w
+	} else {
+		wl.head = w
+	}
+	wl.tail = w
+}
+
+func (wl *waiterList) remove(w *Waiter) {
+	if w.prev != nil {
+		w.prev.next = w.next
+	} else {
+		wl.head = w.next
+	}
+	if w.next != nil {
+		w.next.prev = w.prev
+	} else {
+		wl.tail = w.prev
+	}
+	w.prev, w.next = nil, nil
+}
+
+// takeRunner returns an idle runner, or starts one.
+func (l *IOLoop) takeRunner() *runner {
+	if n := len(l.idle); n > 0 {
+		r := l.idle[n-1]
+		l.idle[n-1] = nil
+		l.idle = l.idle[:n-1]
+		return r
+	}
+	r := &runner{ch: make(chan signal, 1)}
+	l.runners.Add(1)
+	go l.runnerMain(r)
+	return r
+}
+
+func (l *IOLoop) runnerMain(r *runner) {
+	defer l.runners.Done()
+	if l.track {
+		r.gid = goid()
+	}
+	for {
+		if sig := <-r.ch; sig != sigRun {
+			return
+		}
+		l.tookRole(r)
+		l.runLoop(r)
+		if r.exit {
+			return
+		}
+		// The loop stopped or closed and r holds the role: hand it back
+		// to Start (or Close) and wait to be needed again.
+		closed := l.closed
+		if !closed {
+			l.idle = append(l.idle, r)
+		}
+		l.returned <- struct{}{}
+		if closed {
+			return
+		}
+	}
+}
+
+func (l *IOLoop) tookRole(r *runner) {
+	if l.track {
+		l.curGID.Store(r.gid)
+	}
+}
+
+// Suspend parks the calling coroutine: it hands the loop to another runner
+// and blocks until Resume(w) gives it back, then returns nil. If the loop
+// is closed, or closes while w is parked, it returns ErrLoopClosed. It must
+// be called on the loop, by code that a callback started (gen.Go's
+// coroutines); arrange for Resume before calling it. Most code wants
+// gen.Await, which is built on it.
+func (l *IOLoop) Suspend(w *Waiter) error {
+	l.checkGoroutine("Suspend")
+	if l.closed {
+		return ErrLoopClosed
+	}
+	me := l.current
+	w.r = me
+	l.parked.push(w)
+	next := l.takeRunner()
+	l.current = next
+	next.ch <- sigRun
+	if sig := <-me.ch; sig != sigRun {
+		return ErrLoopClosed
+	}
+	l.tookRole(me)
+	if l.wd != nil {
+		l.wd.begin()
+	}
+	return nil
+}
+
+// Resume gives the loop to the coroutine parked on w and waits until the
+// loop needs this goroutine again. Resuming a waiter that is not parked
+// does nothing. Call it from a callback on the loop (a future's done
+// callback), as the last thing the callback does.
+func (l *IOLoop) Resume(w *Waiter) {
+	l.checkGoroutine("Resume")
+	target := w.r
+	if target == nil {
+		return
+	}
+	w.r = nil
+	l.parked.remove(w)
+	me := l.current
+	l.current = target
+	if len(l.idle) >= maxIdleRunners {
+		me.exit = true
+	} else {
+		l.idle = append(l.idle, me)
+	}
+	target.ch <- sigRun
+	if me.exit {
+		return // retired: touch nothing, unwind to runnerMain
+	}
+	if sig := <-me.ch; sig != sigRun {
+		me.exit = true
+		return
+	}
+	l.tookRole(me)
+}
+
+// releaseParked hands the loop, one at a time, to every parked coroutine
+// with sigClosed, so each sees ErrLoopClosed and runs to its end alone.
+func (l *IOLoop) releaseParked() {
+	for w := l.parked.head; w != nil; w = l.parked.head {
+		l.parked.remove(w)
+		r := w.r
+		w.r = nil
+		l.current = r
+		r.ch <- sigClosed
+		<-l.returned
+	}
+	for _, r := range l.idle {
+		r.ch <- sigExit
+	}
+	l.idle = nil
+	l.runners.Wait()
+}
