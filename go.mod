@@ -3,3 +3,5 @@ module github.com/gornado/gornado
 go 1.26.8
 
 require golang.org/x/sys v0.50.0
+
+require github.com/stretchr/testify v1.12.1 // indirect

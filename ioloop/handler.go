@@ -1,7 +1,5 @@
 package ioloop
 
-
-
 // HandlerFunc handles readiness of a file descriptor: fd is the descriptor
 // and events what is ready (Error is reported even when not asked for).
 type HandlerFunc func(fd int, events Events)
@@ -89,4 +87,3 @@ func (l *IOLoop) dispatch(fd int, events Events) {
 	}
 	h.fn(fd, events)
 }
-
