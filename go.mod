@@ -4,4 +4,7 @@ go 1.26.8
 
 require golang.org/x/sys v0.50.0
 
-require github.com/stretchr/testify v1.12.1 // indirect
+require (
+	github.com/stretchr/testify v1.12.1 // indirect
+	go.yaml.in/yaml/v3 v3.0.5 // indirect
+)
