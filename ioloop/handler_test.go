@@ -14,10 +14,21 @@ import (
 // the end of the test.
 func socketpair(t *testing.T) (int, int) {
 	t.Helper()
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
-	require.NoError(t, err)
+	fds := rawSocketpair(t)
 	t.Cleanup(func() { unix.Close(fds[0]); unix.Close(fds[1]) })
 	return fds[0], fds[1]
+}
+
+// rawSocketpair returns two connected non-blocking sockets, portably.
+func rawSocketpair(t *testing.T) [2]int {
+	t.Helper()
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
+	require.NoError(t, err)
+	for _, fd := range fds {
+		unix.CloseOnExec(fd)
+		require.NoError(t, unix.SetNonblock(fd, true))
+	}
+	return fds
 }
 
 func TestHandlerReadWriteAndRemove(t *testing.T) {
@@ -76,8 +87,7 @@ func TestHandlerPanicIsRecovered(t *testing.T) {
 func TestCloseAllFDsClosesHandlersFDs(t *testing.T) {
 	l, err := ioloop.New(ioloop.Config{})
 	require.NoError(t, err)
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK, 0)
-	require.NoError(t, err)
+	fds := rawSocketpair(t)
 	defer unix.Close(fds[1])
 	require.NoError(t, l.AddHandler(fds[0], ioloop.Read, func(int, ioloop.Events) {}))
 	require.NoError(t, l.Close(true))
