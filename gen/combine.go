@@ -9,8 +9,9 @@ import (
 
 // All returns a future of every result of fs, in the order of fs. It
 // completes once all of fs are done; if any failed, it fails with the
-// error of the first failed one in fs order (Tornado's multi). Loop-only.
-func All[T any](l *ioloop.IOLoop, fs []*future.Future[T]) *future.Future[[]T] {
+// error of the first failed one in fs order (Tornado's multi). Pass a
+// slice as All(l, fs...). Loop-only.
+func All[T any](l *ioloop.IOLoop, fs ...*future.Future[T]) *future.Future[[]T] {
 	out := future.New[[]T](l)
 	left := len(fs)
 	if left == 0 {
@@ -48,7 +49,7 @@ func AllMap[K comparable, T any](l *ioloop.IOLoop, fs map[K]*future.Future[T]) *
 		keys = append(keys, k)
 		list = append(list, f)
 	}
-	return future.Map(All(l, list), func(vs []T) map[K]T {
+	return future.Map(All(l, list...), func(vs []T) map[K]T {
 		m := make(map[K]T, len(vs))
 		for i, v := range vs {
 			m[keys[i]] = v

@@ -52,6 +52,7 @@ type Co struct {
 	loop   *ioloop.IOLoop
 	w      ioloop.Waiter
 	resume func()
+	wake   func()
 }
 
 // Loop returns the loop the coroutine runs on.
@@ -108,9 +109,15 @@ func Await[T any](co *Co, f *future.Future[T]) (T, error) {
 }
 
 // Sleep parks the coroutine for d (on the loop's clock) while the loop
-// runs other work. It returns nil, or ErrLoopClosed if the loop closed.
+// runs other work. As in Tornado, the coroutine resumes in a callback after
+// the timeout fires, so work that timeouts due by then scheduled has run.
+// It returns nil, or ErrLoopClosed if the loop closed.
 func Sleep(co *Co, d time.Duration) error {
-	t := co.loop.CallLater(d, co.resumer())
+	if co.wake == nil {
+		resume := co.resumer()
+		co.wake = func() { co.loop.AddCallback(resume) }
+	}
+	t := co.loop.CallLater(d, co.wake)
 	err := co.loop.Suspend(&co.w)
 	if err != nil {
 		co.loop.RemoveTimeout(t)

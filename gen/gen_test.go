@@ -114,7 +114,7 @@ func TestSleepParksWhileOthersRun(t *testing.T) {
 			order = append(order, "b end")
 			return 0, err
 		})
-		_, err := gen.Await(co, gen.All(l, []*future.Future[int]{a, b}))
+		_, err := gen.Await(co, gen.All(l, a, b))
 		return err
 	})
 	assert.Equal(t, []string{"a start", "b start", "b end", "a end"}, order)
@@ -126,18 +126,18 @@ func TestAll(t *testing.T) {
 	runCo(t, l, func(co *gen.Co) error {
 		vs, err := gen.Await(co, gen.All(l, []*future.Future[int]{
 			later(l, 5*time.Millisecond, 1), later(l, time.Millisecond, 2), future.Resolved(l, 3),
-		}))
+		}...))
 		require.NoError(t, err)
 		assert.Equal(t, []int{1, 2, 3}, vs, "results in input order, not completion order")
 
-		vs, err = gen.Await(co, gen.All(l, []*future.Future[int]{}))
+		vs, err = gen.Await(co, gen.All[int](l))
 		require.NoError(t, err)
 		assert.Empty(t, vs)
 
 		slow := later(l, 5*time.Millisecond, 9)
 		_, err = gen.Await(co, gen.All(l, []*future.Future[int]{
 			slow, future.Failed[int](l, e2), future.Failed[int](l, e1),
-		}))
+		}...))
 		assert.ErrorIs(t, err, e2, "the first failure in input order")
 		assert.True(t, slow.Done(), "All waits for every future, as Tornado's multi")
 

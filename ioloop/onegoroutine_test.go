@@ -104,7 +104,7 @@ func TestOneMapNoLockEverySource(t *testing.T) {
 			return 0, err
 		}
 		shared["depth"] = last
-		if _, err := gen.Await(co, gen.All(l, execs)); err != nil {
+		if _, err := gen.Await(co, gen.All(l, execs...)); err != nil {
 			return 0, err
 		}
 		if _, err := gen.Await(co, fdDone); err != nil {

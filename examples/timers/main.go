@@ -78,7 +78,7 @@ func run(out io.Writer) error {
 			sleeper("slow", 600*time.Millisecond),
 			sleeper("quick", 200*time.Millisecond),
 			sleeper("medium", 400*time.Millisecond),
-		}))
+		}...))
 		if err != nil {
 			return struct{}{}, err
 		}

@@ -1,0 +1,8 @@
+package locks
+
+// Waiter counts for the garbage-collection tests, done waiters not yet
+// swept included (Tornado's tests read len(x._waiters)).
+
+func (e *Event) NumWaiters() int     { return e.waiters.len() }
+func (c *Condition) NumWaiters() int { return c.waiters.len() }
+func (s *Semaphore) NumWaiters() int { return s.waiters.len() }

@@ -1,0 +1,43 @@
+package locks_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/gornado/gornado/gen"
+	"github.com/gornado/gornado/ioloop"
+)
+
+// Short timeouts drive the timeout paths; what the tests check is which
+// wait timed out and in what order things happened, never how long it took.
+const (
+	short  = 10 * time.Millisecond
+	longer = 20 * time.Millisecond
+	later  = 30 * time.Millisecond
+)
+
+// run runs body as a coroutine on a fresh loop, failing the test if it
+// returns an error or does not finish within a generous hang guard. Inside
+// body use assert, not require: body runs on a loop goroutine, where
+// FailNow must not be called.
+func run(t *testing.T, body func(loop *ioloop.IOLoop, co *gen.Co) error) {
+	t.Helper()
+	loop, err := ioloop.New(ioloop.Config{Debug: true})
+	require.NoError(t, err)
+	defer loop.Close(false)
+	_, err = gen.RunSync(loop, func(co *gen.Co) (struct{}, error) {
+		return struct{}{}, body(loop, co)
+	}, 5*time.Second)
+	require.NoError(t, err)
+}
+
+// sleep parks co for d as Tornado's `yield gen.sleep(d)` does: it resumes
+// from a done callback, so the done callbacks of futures that timers with
+// earlier deadlines completed have run by then. (gen.Sleep resumes from the
+// timer itself, ahead of those callbacks.)
+func sleep(co *gen.Co, d time.Duration) error {
+	_, err := gen.Await(co, gen.After(co.Loop(), d))
+	return err
+}

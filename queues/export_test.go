@@ -1,0 +1,7 @@
+package queues
+
+// Waiter counts for the tests that check timed-out waiters are dropped,
+// done ones not yet dropped included (Tornado's tests read len(q._getters)).
+
+func (q *Queue[T]) NumGetters() int { return q.getters.len() }
+func (q *Queue[T]) NumPutters() int { return q.putters.len() }
