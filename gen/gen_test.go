@@ -229,3 +229,19 @@ func TestRunSyncTimeout(t *testing.T) {
 	}, 10*time.Millisecond)
 	assert.ErrorIs(t, err, gen.ErrTimeout)
 }
+
+// Sleep resumes in a callback after its timeout fires, so the done
+// callbacks of futures that earlier timeouts completed have run (Tornado's
+// order).
+func TestSleepResumesAfterEarlierTimeoutsCallbacks(t *testing.T) {
+	l := newLoop(t)
+	runCo(t, l, func(co *gen.Co) error {
+		f := future.New[int](l)
+		l.CallLater(10*time.Millisecond, func() { f.SetResult(1) })
+		ran := false
+		f.OnDone(func() { ran = true })
+		require.NoError(t, gen.Sleep(co, 10*time.Millisecond))
+		assert.True(t, ran)
+		return nil
+	})
+}
