@@ -1,0 +1,219 @@
+package iostream
+
+import (
+	"net"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/gornado/gornado/future"
+	"github.com/gornado/gornado/ioloop"
+)
+
+// Default limits, Tornado's.
+const (
+	DefaultMaxBufferSize = 100 << 20 // 100 MiB
+	readChunk            = 16 << 10
+)
+
+// Config sets a stream's limits. The zero value works.
+type Config struct {
+	// MaxBufferSize bounds the read buffer; zero means 100 MiB. A read
+	// that would need more fails with ErrBufferFull and closes the stream.
+	MaxBufferSize int
+	// MaxWriteBufferSize bounds the bytes queued for writing; zero means
+	// no bound. A write past it fails with ErrBufferFull.
+	MaxWriteBufferSize int
+}
+
+// IOStream is a non-blocking stream over a socket on one loop. Create one
+// with New (or get one from TCPServer or TCPClient). Loop-only.
+type IOStream struct {
+	loop *ioloop.IOLoop
+	fd   int
+	cfg  Config
+
+	interest   ioloop.Events // what the loop watches for
+	registered bool
+	closed     bool
+	eof        bool
+	err        error // why it closed; nil for a clean close
+	onClose    func()
+	afterClose func(*IOStream) // the server's connection count
+	connecting *future.Future[*IOStream]
+
+	// Read side: rbuf[rpos:] is buffered, unread data.
+	rbuf []byte
+	rpos int
+	rd   readOp
+	push func(data []byte) int
+
+	// Write side.
+	w     writeQueue
+	doneF *future.Future[struct{}]
+}
+
+// New wraps fd, a connected socket, in a stream on loop and sets it
+// non-blocking. The stream owns fd from then on: Close closes it.
+func New(loop *ioloop.IOLoop, fd int, cfg Config) (*IOStream, error) {
+	if err := unix.SetNonblock(fd, true); err != nil {
+		return nil, wrap("set non-blocking", err)
+	}
+	return newStream(loop, fd, cfg)
+}
+
+// Loop returns the stream's loop.
+func (s *IOStream) Loop() *ioloop.IOLoop { return s.loop }
+
+// FD returns the socket's file descriptor, or -1 once closed.
+func (s *IOStream) FD() int {
+	if s.closed {
+		return -1
+	}
+	return s.fd
+}
+
+// Closed reports whether the stream is closed.
+func (s *IOStream) Closed() bool { return s.closed }
+
+// Error returns why the stream closed: nil while open or after a clean
+// close or EOF, else the error (a socket error, ErrBufferFull, ...).
+func (s *IOStream) Error() error { return s.err }
+
+// SetCloseCallback arranges for fn to run on the loop when the stream
+// closes, for whatever reason. A stream with a close callback watches its
+// socket even with no read pending, so a peer's close is noticed.
+func (s *IOStream) SetCloseCallback(fn func()) {
+	s.onClose = fn
+	s.updateInterest()
+}
+
+// SetNodelay turns Nagle's algorithm off (true) or on for TCP sockets.
+func (s *IOStream) SetNodelay(on bool) error {
+	if s.closed {
+		return s.closedErr()
+	}
+	v := 0
+	if on {
+		v = 1
+	}
+	return wrap("set TCP_NODELAY", unix.SetsockoptInt(s.fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, v))
+}
+
+// LocalAddr and RemoteAddr return the socket's addresses, or nil.
+func (s *IOStream) LocalAddr() net.Addr {
+	if s.closed {
+		return nil
+	}
+	sa, err := unix.Getsockname(s.fd)
+	if err != nil {
+		return nil
+	}
+	return sockaddrToAddr(sa)
+}
+
+// RemoteAddr returns the peer's address, or nil.
+func (s *IOStream) RemoteAddr() net.Addr {
+	if s.closed {
+		return nil
+	}
+	sa, err := unix.Getpeername(s.fd)
+	if err != nil {
+		return nil
+	}
+	return sockaddrToAddr(sa)
+}
+
+// Close closes the stream and its socket: a pending read fails with a
+// *StreamClosedError (ReadUntilClose completes with the data), pending
+// writes fail, and the close callback is scheduled. Data still queued for
+// writing is dropped; await the last Write first to send it. Closing twice
+// does nothing.
+func (s *IOStream) Close() { s.closeWith(nil) }
+
+func (s *IOStream) closeWith(err error) {
+	if s.closed {
+		return
+	}
+	s.closed = true
+	if s.err == nil {
+		s.err = err
+	}
+	if s.registered {
+		s.loop.RemoveHandler(s.fd)
+		s.registered = false
+	}
+	unix.Close(s.fd)
+	s.finishReadOnClose()
+	s.w.fail(s.closedErr())
+	s.w.release()
+	if s.connecting != nil {
+		s.connecting.SetError(s.closedErr())
+		s.connecting = nil
+	}
+	if s.afterClose != nil {
+		s.afterClose(s)
+		s.afterClose = nil
+	}
+	if cb := s.onClose; cb != nil {
+		s.onClose = nil
+		s.loop.AddCallback(cb)
+	}
+}
+
+func (s *IOStream) closedErr() error { return &StreamClosedError{Cause: s.err} }
+
+// handleEvents is the stream's fd handler.
+func (s *IOStream) handleEvents(fd int, ev ioloop.Events) {
+	if s.closed {
+		return
+	}
+	if s.connecting != nil {
+		s.finishConnect()
+		return
+	}
+	if ev&(ioloop.Read|ioloop.Error) != 0 {
+		s.handleRead()
+	}
+	if !s.closed && ev&ioloop.Write != 0 {
+		s.handleWrite()
+	}
+	if !s.closed && ev&ioloop.Error != 0 && s.w.size == 0 {
+		if errno, err := unix.GetsockoptInt(s.fd, unix.SOL_SOCKET, unix.SO_ERROR); err == nil && errno != 0 {
+			s.closeWith(unix.Errno(errno))
+		}
+	}
+	s.updateInterest()
+}
+
+// updateInterest tells the loop what the stream waits for: Read while a
+// read is pending, a push reader is set or a close callback wants to know
+// of EOF; Write while data is queued.
+func (s *IOStream) updateInterest() {
+	if s.closed || !s.registered {
+		return
+	}
+	var want ioloop.Events
+	if s.connecting != nil {
+		want = ioloop.Write
+	} else {
+		if s.rd.kind != readNone || s.push != nil || s.onClose != nil {
+			want |= ioloop.Read
+		}
+		if s.w.size > 0 {
+			want |= ioloop.Write
+		}
+	}
+	if want != s.interest {
+		s.interest = want
+		if err := s.loop.UpdateHandler(s.fd, want); err != nil {
+			s.closeWith(err)
+		}
+	}
+}
+
+func wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &net.OpError{Op: op, Net: "tcp", Err: err}
+}

@@ -1,0 +1,214 @@
+package iostream
+
+import (
+	"golang.org/x/sys/unix"
+
+	"github.com/gornado/gornado/future"
+)
+
+// maxIovecs bounds the buffers passed to one writev (IOV_MAX is 1024).
+const maxIovecs = 256
+
+// writeQueue holds what the socket has not taken yet: bufs[0][head:] then
+// the rest of bufs. Queued bytes are copies, so callers may reuse their
+// slices as soon as Write returns.
+type writeQueue struct {
+	bufs    [][]byte
+	head    int
+	size    int
+	queued  int64 // bytes accepted since the stream opened
+	written int64 // bytes handed to the kernel
+	waiters []writeWaiter
+	iov     [][]byte
+	onFlush []func()
+}
+
+type writeWaiter struct {
+	end int64
+	f   *future.Future[struct{}]
+}
+
+// Write sends b and returns a future that completes once every byte of it
+// has been handed to the kernel. It tries the socket at once and copies
+// only what the socket did not take, so b may be reused when Write
+// returns. On a closed stream the future fails with a *StreamClosedError;
+// past MaxWriteBufferSize with ErrBufferFull.
+func (s *IOStream) Write(b []byte) *future.Future[struct{}] {
+	if err := s.Send(b); err != nil {
+		return future.Failed[struct{}](s.loop, err)
+	}
+	if s.w.size == 0 {
+		if s.doneF == nil {
+			s.doneF = future.Resolved(s.loop, struct{}{})
+		}
+		return s.doneF
+	}
+	f := future.New[struct{}](s.loop)
+	s.w.waiters = append(s.w.waiters, writeWaiter{end: s.w.queued, f: f})
+	return f
+}
+
+// Send is Write without the future, for code that tracks flushing with
+// OnFlush or not at all: it returns the error Write's future would fail
+// with at once.
+func (s *IOStream) Send(b []byte) error {
+	if s.closed {
+		return s.closedErr()
+	}
+	if max := s.cfg.MaxWriteBufferSize; max > 0 && s.w.size+len(b) > max {
+		return ErrBufferFull
+	}
+	s.w.queued += int64(len(b))
+	if s.w.size == 0 {
+		n, err := writeOnce(s.fd, b)
+		if err != nil {
+			s.closeWith(err)
+			return s.closedErr()
+		}
+		s.w.written += int64(n)
+		b = b[n:]
+		if len(b) == 0 {
+			return nil
+		}
+	}
+	s.w.append(b)
+	s.updateInterest()
+	return nil
+}
+
+// Writing reports whether data is queued, waiting for the socket.
+func (s *IOStream) Writing() bool { return s.w.size > 0 }
+
+// OnFlush runs fn (on the loop, inline) once nothing is queued for
+// writing: at once if the queue is empty. If the stream closes first, fn
+// does not run.
+func (s *IOStream) OnFlush(fn func()) {
+	if s.w.size == 0 && !s.closed {
+		fn()
+		return
+	}
+	s.w.onFlush = append(s.w.onFlush, fn)
+}
+
+func writeOnce(fd int, b []byte) (int, error) {
+	for {
+		n, err := unix.Write(fd, b)
+		switch err {
+		case nil:
+			return n, nil
+		case unix.EINTR:
+			continue
+		case unix.EAGAIN:
+			return 0, nil
+		default:
+			return 0, err
+		}
+	}
+}
+
+// handleWrite flushes what the socket takes, in writev batches.
+func (s *IOStream) handleWrite() {
+	for s.w.size > 0 {
+		n, err := writev(s.fd, s.w.iovecs())
+		if err == unix.EINTR {
+			continue
+		}
+		if err == unix.EAGAIN {
+			break
+		}
+		if err != nil {
+			s.closeWith(err)
+			return
+		}
+		s.w.advance(n)
+	}
+	s.w.complete()
+	if s.w.size == 0 && len(s.w.onFlush) > 0 {
+		fns := s.w.onFlush
+		s.w.onFlush = nil
+		for _, fn := range fns {
+			fn()
+		}
+	}
+}
+
+func (q *writeQueue) append(b []byte) {
+	q.size += len(b)
+	if n := len(q.bufs); n > 0 {
+		last := q.bufs[n-1]
+		c := copy(last[len(last):cap(last)], b)
+		q.bufs[n-1] = last[:len(last)+c]
+		b = b[c:]
+	}
+	for len(b) > 0 {
+		var chunk []byte
+		if len(b) <= readChunk {
+			chunk = getBuf()
+		} else {
+			chunk = make([]byte, 0, len(b))
+		}
+		c := copy(chunk[:cap(chunk)], b)
+		q.bufs = append(q.bufs, chunk[:c])
+		b = b[c:]
+	}
+}
+
+func (q *writeQueue) iovecs() [][]byte {
+	q.iov = q.iov[:0]
+	for i, b := range q.bufs {
+		if i == 0 {
+			b = b[q.head:]
+		}
+		q.iov = append(q.iov, b)
+		if len(q.iov) == maxIovecs {
+			break
+		}
+	}
+	return q.iov
+}
+
+func (q *writeQueue) advance(n int) {
+	q.size -= n
+	q.written += int64(n)
+	for n > 0 {
+		left := len(q.bufs[0]) - q.head
+		if n < left {
+			q.head += n
+			return
+		}
+		n -= left
+		putBuf(q.bufs[0])
+		q.bufs[0] = nil
+		q.bufs = q.bufs[1:]
+		q.head = 0
+	}
+	if len(q.bufs) == 0 {
+		q.bufs = q.bufs[:0:0]
+	}
+}
+
+// complete resolves the write futures whose bytes are all written.
+func (q *writeQueue) complete() {
+	i := 0
+	for ; i < len(q.waiters) && q.waiters[i].end <= q.written; i++ {
+		q.waiters[i].f.SetResult(struct{}{})
+		q.waiters[i] = writeWaiter{}
+	}
+	q.waiters = q.waiters[i:]
+}
+
+// fail fails every pending write future with err.
+func (q *writeQueue) fail(err error) {
+	for _, w := range q.waiters {
+		w.f.SetError(err)
+	}
+	q.waiters = nil
+	q.onFlush = nil
+}
+
+func (q *writeQueue) release() {
+	for _, b := range q.bufs {
+		putBuf(b)
+	}
+	q.bufs, q.head, q.size = nil, 0, 0
+}
