@@ -169,8 +169,9 @@ func (l *IOLoop) AddCallback(fn func()) {
 	}
 }
 
-// Stop asks the loop to return from Start once the current iteration ends.
-// Safe from any goroutine. Coroutines parked in Await stay parked; they go
+// Stop asks the loop to return from Start once the current iteration ends
+// (a Stop while the loop is not running makes the next Start run one
+// iteration, as asyncio does). Safe from any goroutine. Coroutines parked in Await stay parked; they go
 // on when the loop starts again, or get ErrLoopClosed from Close.
 func (l *IOLoop) Stop() {
 	l.stopping.Store(true)
@@ -187,12 +188,19 @@ func (l *IOLoop) Running() bool { return l.state.Load() == stateRunning }
 // goroutine waits while the loop runs on goroutines the loop owns (see the
 // package doc): everything the caller did before Start happens before the
 // first callback, and everything the loop did happens before Start returns.
-func (l *IOLoop) Start() error {
+func (l *IOLoop) Start() error { return l.start(nil) }
+
+// start runs the loop, queueing first (if not nil) once the loop is
+// known to be ours to run.
+func (l *IOLoop) start(first func()) error {
 	if !l.state.CompareAndSwap(stateIdle, stateRunning) {
 		if l.state.Load() == stateClosed {
 			return ErrLoopClosed
 		}
 		return ErrRunning
+	}
+	if first != nil {
+		l.AddCallback(first)
 	}
 	if l.wd != nil {
 		l.wd.start()
@@ -216,9 +224,6 @@ func (l *IOLoop) runLoop(r *runner) {
 	for !r.exit && !l.closed {
 		switch l.phase {
 		case phaseBegin:
-			if l.stopping.Swap(false) {
-				return
-			}
 			l.mu.Lock()
 			l.batch, l.pending = l.pending, l.batch[:0]
 			l.mu.Unlock()
@@ -260,6 +265,9 @@ func (l *IOLoop) runLoop(r *runner) {
 				continue
 			}
 			l.phase = phaseBegin
+			if l.stopping.Swap(false) {
+				return // as asyncio: a Stop ends the loop after a full iteration
+			}
 		}
 	}
 }

@@ -212,3 +212,46 @@ func TestPeriodicCallbackRunsAndStops(t *testing.T) {
 	assert.Equal(t, 3, calls)
 	assert.False(t, pc.IsRunning())
 }
+
+// A RunSync that timed out leaves nothing behind that would stop the next
+// one early; a RunSync refused on a running loop queues nothing.
+func TestRunSyncAfterTimeoutAndWhileRunning(t *testing.T) {
+	l := newLoop(t, ioloop.Config{})
+	_, err := gen.RunSync(l, func(co *gen.Co) (int, error) { return 0, gen.Sleep(co, time.Hour) }, 10*time.Millisecond)
+	require.ErrorIs(t, err, ioloop.ErrTimeout)
+	v, err := gen.RunSync(l, func(co *gen.Co) (int, error) {
+		for range 3 {
+			if err := gen.Moment(co); err != nil {
+				return 0, err
+			}
+		}
+		var inner error
+		ranInner := false
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			_, inner = ioloop.RunSync(l, func() *future.Future[int] { ranInner = true; return future.Resolved(l, 0) }, 0)
+		}()
+		<-done // blocking the loop briefly is fine in a test
+		if !errors.Is(inner, ioloop.ErrRunning) || ranInner {
+			return 0, errors.New("RunSync on a running loop was not refused cleanly")
+		}
+		for range 3 {
+			if err := gen.Moment(co); err != nil {
+				return 0, err
+			}
+		}
+		return 1, nil
+	}, 0)
+	require.NoError(t, err)
+	assert.Equal(t, 1, v)
+}
+
+func TestStopBeforeStartRunsOneIteration(t *testing.T) {
+	l := newLoop(t, ioloop.Config{})
+	ran := false
+	l.AddCallback(func() { ran = true })
+	l.Stop()
+	require.NoError(t, l.Start())
+	assert.True(t, ran)
+}

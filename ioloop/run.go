@@ -43,23 +43,30 @@ func RunSync[T any](l *IOLoop, fn func() *future.Future[T], timeout time.Duratio
 		fnErr    error
 		timedOut bool
 		timer    *Timeout
+		active   = true // false once this RunSync returned
 	)
-	l.AddCallback(func() {
+	stop := func() {
+		if active {
+			l.Stop()
+		}
+	}
+	err := l.start(func() {
 		if timeout > 0 {
 			timer = l.CallLater(timeout, func() {
 				timedOut = true
-				l.Stop()
+				stop()
 			})
 		}
 		f, fnErr = future.Recover(func() (*future.Future[T], error) { return fn(), nil })
 		if f == nil {
-			l.Stop()
+			stop()
 			return
 		}
-		f.OnDone(l.Stop)
+		f.OnDone(stop)
 	})
+	active = false
 	var zero T
-	if err := l.Start(); err != nil {
+	if err != nil {
 		return zero, err
 	}
 	if timer != nil {
