@@ -1,0 +1,79 @@
+package httpserver
+
+import (
+	"log/slog"
+	"net/netip"
+	"time"
+
+	"github.com/gornado/gornado/httputil"
+	"github.com/gornado/gornado/iostream"
+)
+
+// Defaults for Config's zero fields.
+const (
+	DefaultMaxHeaderSize = httputil.DefaultMaxHeaderSize // 64 KiB
+	DefaultMaxBodySize   = 100 << 20                     // 100 MiB, Tornado's
+	DefaultHeaderTimeout = 10 * time.Second
+	DefaultBodyTimeout   = 60 * time.Second
+	DefaultIdleTimeout   = 60 * time.Second
+)
+
+// Config sets a server's limits and options. The zero value serves, with
+// the defaults above.
+type Config struct {
+	// MaxHeaderSize bounds a request's head (start line and headers); a
+	// larger one is answered 431 and the connection closed.
+	MaxHeaderSize int
+	// MaxBodySize bounds a request body (after decompression); a larger
+	// one is answered 413 and the connection closed.
+	MaxBodySize int64
+	// HeaderTimeout bounds the time from a request's first byte to the
+	// end of its head (slowloris); the connection is closed silently.
+	HeaderTimeout time.Duration
+	// BodyTimeout bounds the time to read a request body.
+	BodyTimeout time.Duration
+	// IdleTimeout closes keep-alive connections idle this long.
+	IdleTimeout time.Duration
+	// MaxConnections, when positive, bounds open connections; at the
+	// bound the server stops accepting until one closes.
+	MaxConnections int
+	// DecompressRequest inflates request bodies sent with
+	// Content-Encoding: gzip before the handler sees them.
+	DecompressRequest bool
+	// XHeaders makes Request.RemoteIP and Request.Protocol come from
+	// X-Real-Ip, X-Forwarded-For, X-Forwarded-Proto, X-Scheme and
+	// Forwarded, as set by a proxy in front of the server.
+	XHeaders bool
+	// TrustedDownstream lists proxies to skip when reading the client's
+	// address from X-Forwarded-For (Tornado's trusted_downstream).
+	TrustedDownstream []netip.Prefix
+	// NoKeepAlive closes every connection after one response.
+	NoKeepAlive bool
+	// Stream sets the limits of each connection's stream.
+	Stream iostream.Config
+	// Logger receives errors; nil means the loop's logger.
+	Logger *slog.Logger
+}
+
+func (c *Config) setDefaults() {
+	if c.MaxHeaderSize <= 0 {
+		c.MaxHeaderSize = DefaultMaxHeaderSize
+	}
+	if c.MaxBodySize <= 0 {
+		c.MaxBodySize = DefaultMaxBodySize
+	}
+	if c.HeaderTimeout <= 0 {
+		c.HeaderTimeout = DefaultHeaderTimeout
+	}
+	if c.BodyTimeout <= 0 {
+		c.BodyTimeout = DefaultBodyTimeout
+	}
+	if c.IdleTimeout <= 0 {
+		c.IdleTimeout = DefaultIdleTimeout
+	}
+	if c.Stream.MaxBufferSize <= 0 {
+		// Enough for a full head and a read chunk of body; bodies are
+		// consumed as they arrive.
+		c.Stream.MaxBufferSize = c.MaxHeaderSize + 64<<10
+	}
+}

@@ -1,0 +1,374 @@
+package httpserver
+
+import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"net"
+	"net/netip"
+	"runtime/debug"
+	"strconv"
+	"strings"
+
+
+	"github.com/gornado/gornado/httputil"
+	"github.com/gornado/gornado/iostream"
+)
+
+// Connection states.
+const (
+	stHead     = iota // waiting for (the rest of) a request head
+	stBody            // reading a request body
+	stHandling        // the handler has the request
+	stClosed
+)
+
+// conn is one HTTP/1.1 connection: a state machine driven by the stream's
+// push reads. It owns no goroutine; between requests it holds no buffer.
+type conn struct {
+	srv *Server
+	s   *iostream.IOStream
+
+	state       int
+	inData      bool  // inside onData: don't re-enter the stream
+	headStarted bool  // some bytes of the next head arrived
+	deadline    int64 // unix nanoseconds; 0 for none
+	closeAfter  bool
+
+	req      Request
+	resp     Response
+	bodyLeft int64
+	chunked  bool
+	dec      httputil.ChunkedDecoder
+	body     []byte
+	recv     BodyReceiver
+	out      []byte // response bytes being built
+	peer     netip.Addr
+	protocol string
+}
+
+func newConn(srv *Server, s *iostream.IOStream) *conn {
+	c := &conn{srv: srv, s: s, protocol: "http"}
+	if a, ok := s.RemoteAddr().(*net.TCPAddr); ok {
+		c.peer, _ = netip.AddrFromSlice(a.IP)
+		c.peer = c.peer.Unmap()
+	}
+	if ts, ok := any(s).(interface{ TLS() bool }); ok && ts.TLS() {
+		c.protocol = "https"
+	}
+	c.req.conn = c
+	c.resp.c = c
+	c.deadline = srv.now + int64(srv.cfg.IdleTimeout)
+	s.SetCloseCallback(c.onClose)
+	s.SetReadHandler(c.onData)
+	return c
+}
+
+// onData parses what arrived. It returns how much it consumed; what it
+// leaves (a partial head, a pipelined request while a handler runs) is
+// offered again with the next bytes, or when the response finishes.
+func (c *conn) onData(data []byte) int {
+	c.inData = true
+	defer func() { c.inData = false }()
+	n := 0
+	for n < len(data) {
+		switch c.state {
+		case stHead:
+			used, ok := c.readHead(data[n:])
+			n += used
+			if !ok {
+				return n
+			}
+		case stBody:
+			used := c.readBody(data[n:])
+			n += used
+			if used == 0 {
+				return n
+			}
+		default:
+			return n
+		}
+	}
+	return n
+}
+
+// readHead parses a complete head, if one has arrived, and reports
+// whether parsing can go on.
+func (c *conn) readHead(data []byte) (int, bool) {
+	if !c.headStarted {
+		c.headStarted = true
+		c.deadline = c.srv.now + int64(c.srv.cfg.HeaderTimeout)
+	}
+	end, err := httputil.FindHeaderEndLimit(data, c.srv.cfg.MaxHeaderSize)
+	if err != nil {
+		c.reject(err)
+		return len(data), false
+	}
+	if end < 0 {
+		return 0, false
+	}
+	if err := c.startRequest(data[:end]); err != nil {
+		c.reject(err)
+		return len(data), false
+	}
+	return end, true
+}
+
+func (c *conn) startRequest(head []byte) error {
+	r := &c.req
+	line, block := httputil.SplitStartLine(head)
+	rl, err := httputil.ParseRequestLine(line)
+	if err != nil {
+		return err
+	}
+	r.Method, r.Target, r.Version = rl.Method, rl.Target, rl.Version
+	if err := httputil.ParseHeaders(block, &r.Header); err != nil {
+		return err
+	}
+	length, chunked, err := httputil.BodyLength(&r.Header, true)
+	if err != nil {
+		return err
+	}
+	hosts := 0
+	for name := range r.Header.All() {
+		if len(name) == 4 && strings.EqualFold(name, "Host") {
+			hosts++
+		}
+	}
+	if hosts > 1 || (hosts == 0 && r.Version == "HTTP/1.1") {
+		return badRequest("a request needs exactly one Host header")
+	}
+	r.splitTarget()
+	if r.Host == "" {
+		r.Host = r.Header.Get("Host")
+	}
+	connHdr := r.Header.Get("Connection")
+	if r.Version == "HTTP/1.1" {
+		r.keepOpen = !tokenListHas(connHdr, "close")
+	} else {
+		r.keepOpen = tokenListHas(connHdr, "keep-alive")
+		if chunked {
+			c.closeAfter = true // RFC 9112 §6.1: faulty framing in 1.0
+		}
+	}
+	if length > c.srv.cfg.MaxBodySize {
+		return errBodyTooLarge
+	}
+	r.peer = c.peer
+	r.RemoteIP = c.peer.String()
+	r.Protocol = c.protocol
+	if c.srv.cfg.XHeaders {
+		r.applyXHeaders(c.srv.cfg.TrustedDownstream)
+	}
+	c.resp.reset(c)
+	c.chunked = chunked
+	c.bodyLeft = length
+	if chunked {
+		c.dec.Reset()
+	}
+	hasBody := chunked || length > 0
+	if hasBody && r.Version == "HTTP/1.1" && strings.EqualFold(r.Header.Get("Expect"), "100-continue") {
+		c.s.Send(continueLine)
+	}
+	if sh, ok := c.srv.handler.(StreamHandler); ok {
+		c.recv = sh.HeadersReceived(&c.resp, r)
+		if c.resp.finished {
+			return nil // answered from the head alone
+		}
+	}
+	if hasBody {
+		c.state = stBody
+		c.deadline = c.srv.now + int64(c.srv.cfg.BodyTimeout)
+		return nil
+	}
+	c.dispatch()
+	return nil
+}
+
+var continueLine = []byte("HTTP/1.1 100 Continue\r\n\r\n")
+
+// readBody takes body bytes and returns how many it used.
+func (c *conn) readBody(data []byte) int {
+	if !c.chunked {
+		take := int(min(int64(len(data)), c.bodyLeft))
+		c.bodyLeft -= int64(take)
+		if !c.bodyData(data[:take]) {
+			return len(data)
+		}
+		if c.bodyLeft == 0 {
+			c.bodyDone()
+		}
+		return take
+	}
+	out, used, err := c.dec.Decode(data)
+	if len(out) > 0 && !c.bodyData(out) {
+		return len(data)
+	}
+	if err != nil {
+		c.reject(err)
+		return len(data)
+	}
+	if c.dec.Done() {
+		c.dec.Trailers.All()(func(k, v string) bool { c.req.Trailer.Add(k, v); return true })
+		c.bodyDone()
+	}
+	return used
+}
+
+// bodyData passes a chunk to the body receiver or the buffer, and reports
+// whether reading may go on.
+func (c *conn) bodyData(chunk []byte) bool {
+	if len(chunk) == 0 {
+		return true
+	}
+	if c.recv != nil {
+		if err := c.recv.DataReceived(chunk); err != nil {
+			c.reject(err)
+			return false
+		}
+		return true
+	}
+	if int64(len(c.body)+len(chunk)) > c.srv.cfg.MaxBodySize {
+		c.reject(errBodyTooLarge)
+		return false
+	}
+	c.body = append(c.body, chunk...)
+	return true
+}
+
+func (c *conn) bodyDone() {
+	if c.recv == nil {
+		c.req.Body = c.body
+		if c.srv.cfg.DecompressRequest && strings.EqualFold(c.req.Header.Get("Content-Encoding"), "gzip") {
+			body, err := gunzip(c.body, c.srv.cfg.MaxBodySize)
+			if err != nil {
+				c.reject(err)
+				return
+			}
+			c.req.Body = body
+			c.req.Header.Del("Content-Encoding")
+			c.req.Header.Set("Content-Length", strconv.Itoa(len(body)))
+		}
+	}
+	c.dispatch()
+}
+
+func gunzip(b []byte, limit int64) ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, badRequest("bad gzip body: " + err.Error())
+	}
+	out, err := io.ReadAll(io.LimitReader(zr, limit+1))
+	if err != nil {
+		return nil, badRequest("bad gzip body: " + err.Error())
+	}
+	if int64(len(out)) > limit {
+		return nil, errBodyTooLarge
+	}
+	return out, nil
+}
+
+// dispatch hands the complete request to the handler.
+func (c *conn) dispatch() {
+	c.state = stHandling
+	c.deadline = 0
+	defer func() {
+		if v := recover(); v != nil {
+			c.srv.log.Error("httpserver: handler panicked", "panic", v, "stack", string(debug.Stack()))
+			if !c.resp.started && !c.resp.finished {
+				c.reject(errHandlerPanicked)
+			} else {
+				c.close()
+			}
+		}
+	}()
+	c.srv.handler.ServeRequest(&c.resp, &c.req)
+}
+
+// willClose reports whether the connection closes after this response.
+func (c *conn) willClose() bool {
+	return c.closeAfter || !c.req.keepOpen || c.srv.cfg.NoKeepAlive || c.srv.shuttingDown
+}
+
+// finishRequest runs when the response is finished: the connection closes
+// once the response is flushed, or waits for the next request.
+func (c *conn) finishRequest() {
+	if c.state == stClosed {
+		return
+	}
+	if c.willClose() {
+		c.state = stClosed
+		c.s.OnFlush(c.close)
+		return
+	}
+	c.req.reset()
+	c.recv = nil
+	if cap(c.body) > 64<<10 {
+		c.body = nil
+	} else {
+		c.body = c.body[:0]
+	}
+	c.state = stHead
+	c.headStarted = false
+	c.deadline = c.srv.now + int64(c.srv.cfg.IdleTimeout)
+	if !c.inData && c.s.Buffered() > 0 {
+		c.s.SetReadHandler(c.onData) // a pipelined request waits in the buffer
+	}
+}
+
+// reject answers a request that cannot be served (bad syntax, a limit)
+// with an error status and closes the connection; the handler is never
+// called (or, if it was, its response is abandoned).
+func (c *conn) reject(err error) {
+	if c.state == stClosed {
+		return
+	}
+	status := statusOf(err)
+	c.state = stClosed
+	c.closeAfter = true
+	if c.resp.started || c.resp.finished {
+		c.close()
+		return
+	}
+	body := httputil.StatusText(status)
+	out := httputil.AppendResponseLine(c.out[:0], "HTTP/1.1", status, "")
+	out = append(out, "Content-Type: text/plain; charset=utf-8\r\nConnection: close\r\nContent-Length: "...)
+	out = strconv.AppendInt(out, int64(len(body)+1), 10)
+	out = append(out, "\r\n\r\n"...)
+	out = append(out, body...)
+	out = append(out, '\n')
+	c.s.Send(out)
+	c.out = out[:0]
+	c.resp.finished = true
+	c.s.SetReadHandler(nil)
+	c.s.OnFlush(c.close)
+}
+
+func (c *conn) close() { c.s.Close() }
+
+// onClose is the stream's close callback.
+func (c *conn) onClose() {
+	wasHandling := c.state == stHandling && !c.resp.finished
+	c.state = stClosed
+	if wasHandling && c.resp.onClose != nil {
+		c.resp.onClose()
+	}
+	c.srv.removeConn(c)
+}
+
+// expired reports whether the connection's deadline passed at now.
+func (c *conn) expired(now int64) bool {
+	return c.deadline != 0 && now > c.deadline && c.state != stHandling
+}
+
+func tokenListHas(list, token string) bool {
+	for list != "" {
+		var t string
+		t, list, _ = strings.Cut(list, ",")
+		if strings.EqualFold(strings.TrimSpace(t), token) {
+			return true
+		}
+	}
+	return false
+}
+

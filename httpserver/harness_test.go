@@ -1,0 +1,90 @@
+package httpserver_test
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/gornado/gornado/future"
+	"github.com/gornado/gornado/httpserver"
+	"github.com/gornado/gornado/ioloop"
+	"github.com/gornado/gornado/looptest"
+)
+
+// serve runs an HTTP server for h on a loop of its own goroutine and
+// returns its address; the loop stops and closes at the end of the test.
+func serve(t *testing.T, h httpserver.Handler, cfg httpserver.Config) (string, *ioloop.IOLoop, *httpserver.Server) {
+	t.Helper()
+	l := looptest.New(t)
+	srv := httpserver.New(l, h, cfg)
+	require.NoError(t, srv.Listen("127.0.0.1:0"))
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		l.Start()
+	}()
+	t.Cleanup(func() {
+		l.AddCallback(func() {
+			srv.Shutdown(context.Background())
+			srv.Close()
+			l.Stop()
+		})
+		<-stopped
+	})
+	return srv.Addrs()[0].String(), l, srv
+}
+
+// hello answers every request with its method and path.
+var hello = httpserver.HandlerFunc(func(w *httpserver.Response, r *httpserver.Request) {
+	w.Header().Set("Content-Type", "text/plain")
+	w.WriteString("Hello, " + r.Method + " " + r.Path)
+	w.Finish()
+})
+
+// dial opens a raw connection with a hang-guard deadline.
+func dial(t *testing.T, addr string) net.Conn {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// readResponse reads one response from br.
+func readResponse(t *testing.T, br *bufio.Reader, method string) (*http.Response, string) {
+	t.Helper()
+	resp, err := http.ReadResponse(br, &http.Request{Method: method})
+	require.NoError(t, err)
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	resp.Body.Close()
+	return resp, string(body)
+}
+
+// roundTrip writes raw request bytes and reads one response.
+func roundTrip(t *testing.T, addr, raw string) (*http.Response, string) {
+	t.Helper()
+	c := dial(t, addr)
+	_, err := io.WriteString(c, raw)
+	require.NoError(t, err)
+	method, _, _ := strings.Cut(raw, " ")
+	return readResponse(t, bufio.NewReader(c), method)
+}
+
+// expectClosed asserts the server closes c without sending more.
+func expectClosed(t *testing.T, c net.Conn) {
+	t.Helper()
+	n, err := c.Read(make([]byte, 1))
+	require.Equal(t, 0, n)
+	require.ErrorIs(t, err, io.EOF)
+}
+
+var _ = future.New[int]

@@ -1,0 +1,212 @@
+package httpserver
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/gornado/gornado/future"
+	"github.com/gornado/gornado/httputil"
+	"github.com/gornado/gornado/ioloop"
+	"github.com/gornado/gornado/iostream"
+)
+
+// Handler serves whole requests: the server has read the body into
+// r.Body before ServeRequest is called. The handler answers through w and
+// must call w.Finish, at once or later (from a callback or a coroutine).
+type Handler interface {
+	ServeRequest(w *Response, r *Request)
+}
+
+// HandlerFunc adapts a function to Handler.
+type HandlerFunc func(w *Response, r *Request)
+
+// ServeRequest calls f(w, r).
+func (f HandlerFunc) ServeRequest(w *Response, r *Request) { f(w, r) }
+
+// StreamHandler is a Handler that sees a request when its head arrives,
+// before the body (Tornado's HTTPMessageDelegate.headers_received). If
+// HeadersReceived returns a BodyReceiver, body chunks go to it as they
+// arrive instead of into r.Body; ServeRequest follows the last chunk. It
+// may also answer and Finish at once, from the head alone.
+type StreamHandler interface {
+	Handler
+	HeadersReceived(w *Response, r *Request) BodyReceiver
+}
+
+// BodyReceiver takes a request body chunk by chunk (Tornado's
+// data_received). chunk is valid only during the call. An error ends the
+// request with its status (a *StatusError's, else 400) and closes the
+// connection.
+type BodyReceiver interface {
+	DataReceived(chunk []byte) error
+}
+
+// Server is an HTTP/1.1 server on one loop. Each connection is a state
+// machine driven by the loop's read and write events: no goroutine per
+// connection, and a handler that never waits costs no goroutine switch.
+// Loop-only.
+type Server struct {
+	loop    *ioloop.IOLoop
+	handler Handler
+	cfg     Config
+	log     *slog.Logger
+	tcp     *iostream.TCPServer
+
+	conns        map[*conn]struct{}
+	sweeper      *ioloop.PeriodicCallback
+	now          int64 // unix nanoseconds, refreshed by the sweeper
+	dateSec      int64
+	dateLine     []byte
+	shuttingDown bool
+	shutdownF    *future.Future[struct{}]
+	shutdownDone chan struct{}
+}
+
+// New returns a server for h on loop; it accepts nothing until Listen or
+// AddSockets.
+func New(loop *ioloop.IOLoop, h Handler, cfg Config) *Server {
+	cfg.setDefaults()
+	s := &Server{loop: loop, handler: h, cfg: cfg, conns: map[*conn]struct{}{}}
+	s.log = cfg.Logger
+	if s.log == nil {
+		s.log = loop.Logger()
+	}
+	s.tcp = iostream.NewTCPServer(loop, iostream.HandlerFunc(s.handleStream), iostream.ServerConfig{
+		Stream:         cfg.Stream,
+		MaxConnections: cfg.MaxConnections,
+		Logger:         s.log,
+	})
+	s.sweeper = ioloop.NewPeriodicCallback(loop, s.sweep, s.sweepInterval())
+	return s
+}
+
+// Listen binds addr ("host:port") and starts serving.
+func (s *Server) Listen(addr string) error { return s.tcp.Listen(addr) }
+
+// AddSockets serves on listening sockets from iostream.BindSockets.
+func (s *Server) AddSockets(fds []int) error { return s.tcp.AddSockets(fds) }
+
+// Addrs returns the addresses the server listens on.
+func (s *Server) Addrs() []net.Addr { return s.tcp.Addrs() }
+
+// Connections returns the number of open connections.
+func (s *Server) Connections() int { return len(s.conns) }
+
+func (s *Server) handleStream(st *iostream.IOStream) {
+	if s.shuttingDown {
+		st.Close()
+		return
+	}
+	if len(s.conns) == 0 {
+		s.refreshClock()
+		s.sweeper.Start()
+	}
+	c := newConn(s, st)
+	s.conns[c] = struct{}{}
+}
+
+func (s *Server) removeConn(c *conn) {
+	delete(s.conns, c)
+	if len(s.conns) == 0 {
+		s.sweeper.Stop()
+		if s.shuttingDown {
+			s.finishShutdown(nil)
+		}
+	}
+}
+
+// sweepInterval is a quarter of the shortest timeout, within [5ms, 1s]:
+// how late a timeout may fire, and how stale the Date header may be.
+func (s *Server) sweepInterval() time.Duration {
+	d := min(s.cfg.HeaderTimeout, s.cfg.BodyTimeout, s.cfg.IdleTimeout) / 4
+	return max(5*time.Millisecond, min(d, time.Second))
+}
+
+func (s *Server) refreshClock() {
+	now := s.loop.Time()
+	s.now = now.UnixNano()
+	if sec := now.Unix(); sec != s.dateSec || s.dateLine == nil {
+		s.dateSec = sec
+		s.dateLine = append(s.dateLine[:0], "Date: "...)
+		s.dateLine = httputil.AppendDate(s.dateLine, now)
+		s.dateLine = append(s.dateLine, "\r\n"...)
+	}
+}
+
+// date returns the "Date: ...\r\n" line, formatted once per second.
+func (s *Server) date() []byte { return s.dateLine }
+
+// sweep closes connections past their deadline (idle, slow head, slow
+// body) and refreshes the clock and the Date line.
+func (s *Server) sweep() {
+	s.refreshClock()
+	for c := range s.conns {
+		if c.expired(s.now) {
+			c.close()
+		}
+	}
+}
+
+// Shutdown stops the server gracefully: it stops accepting, closes idle
+// connections, lets requests in flight finish (their connections close
+// after the response), and when ctx ends closes whatever is left. The
+// future completes when every connection is closed, with ctx's error if
+// it had to cut connections. Loop-only.
+func (s *Server) Shutdown(ctx context.Context) *future.Future[struct{}] {
+	if s.shutdownF != nil {
+		return s.shutdownF
+	}
+	s.shuttingDown = true
+	s.shutdownF = future.New[struct{}](s.loop)
+	s.shutdownDone = make(chan struct{})
+	s.tcp.Stop()
+	for c := range s.conns {
+		if c.state == stHead && !c.headStarted && c.s.Buffered() == 0 {
+			c.close()
+		}
+	}
+	if len(s.conns) == 0 {
+		s.finishShutdown(nil)
+		return s.shutdownF
+	}
+	done := s.shutdownDone
+	go func() {
+		select {
+		case <-ctx.Done():
+			s.loop.AddCallback(func() {
+				for c := range s.conns {
+					c.close()
+				}
+				s.finishShutdown(ctx.Err())
+			})
+		case <-done:
+		}
+	}()
+	return s.shutdownF
+}
+
+func (s *Server) finishShutdown(err error) {
+	if s.shutdownF == nil || s.shutdownF.Done() {
+		return
+	}
+	close(s.shutdownDone)
+	if err != nil {
+		s.shutdownF.SetError(err)
+	} else {
+		s.shutdownF.SetResult(struct{}{})
+	}
+}
+
+// Close stops listening and closes every connection at once; a pending
+// Shutdown completes.
+func (s *Server) Close() {
+	s.tcp.Stop()
+	for c := range s.conns {
+		c.close()
+		delete(s.conns, c)
+	}
+	s.sweeper.Stop()
+	s.finishShutdown(nil)
+}
