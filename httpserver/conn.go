@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 
-
 	"github.com/gornado/gornado/httputil"
 	"github.com/gornado/gornado/iostream"
 )
@@ -371,4 +370,3 @@ func tokenListHas(list, token string) bool {
 	}
 	return false
 }
-
