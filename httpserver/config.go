@@ -24,8 +24,10 @@ type Config struct {
 	// MaxHeaderSize bounds a request's head (start line and headers); a
 	// larger one is answered 431 and the connection closed.
 	MaxHeaderSize int
-	// MaxBodySize bounds a request body (after decompression); a larger
-	// one is answered 413 and the connection closed.
+	// MaxBodySize bounds a buffered request body (after decompression); a
+	// larger one is answered 413 and the connection closed. Bodies streamed
+	// to a BodyReceiver are not buffered and not bounded by it: the
+	// receiver refuses what it will not take.
 	MaxBodySize int64
 	// HeaderTimeout bounds the time from a request's first byte to the
 	// end of its head (slowloris); the connection is closed silently.

@@ -150,9 +150,6 @@ func (c *conn) startRequest(head []byte) error {
 			c.closeAfter = true // RFC 9112 §6.1: faulty framing in 1.0
 		}
 	}
-	if length > c.srv.cfg.MaxBodySize {
-		return errBodyTooLarge
-	}
 	r.peer = c.peer
 	r.RemoteIP = c.peer.String()
 	r.Protocol = c.protocol
@@ -174,6 +171,9 @@ func (c *conn) startRequest(head []byte) error {
 		if c.resp.finished {
 			return nil // answered from the head alone
 		}
+	}
+	if c.recv == nil && length > c.srv.cfg.MaxBodySize {
+		return errBodyTooLarge // a streamed body's receiver sets its own limit
 	}
 	if hasBody {
 		c.state = stBody

@@ -19,12 +19,17 @@ import (
 )
 
 // serve runs an HTTP server for h on a loop of its own goroutine and
-// returns its address; the loop stops and closes at the end of the test.
-func serve(t *testing.T, h httpserver.Handler, cfg httpserver.Config) (string, *ioloop.IOLoop, *httpserver.Server) {
+// returns its address; setup functions run before the loop starts. The
+// loop stops and closes at the end of the test.
+func serve(t *testing.T, h httpserver.Handler, cfg httpserver.Config, setup ...func(*ioloop.IOLoop, *httpserver.Server)) string {
 	t.Helper()
 	l := looptest.New(t)
 	srv := httpserver.New(l, h, cfg)
 	require.NoError(t, srv.Listen("127.0.0.1:0"))
+	addr := srv.Addrs()[0].String()
+	for _, fn := range setup {
+		fn(l, srv) // before the loop starts: no race with it
+	}
 	stopped := make(chan struct{})
 	go func() {
 		defer close(stopped)
@@ -38,7 +43,7 @@ func serve(t *testing.T, h httpserver.Handler, cfg httpserver.Config) (string, *
 		})
 		<-stopped
 	})
-	return srv.Addrs()[0].String(), l, srv
+	return addr
 }
 
 // hello answers every request with its method and path.
@@ -87,4 +92,14 @@ func expectClosed(t *testing.T, c net.Conn) {
 	require.ErrorIs(t, err, io.EOF)
 }
 
-var _ = future.New[int]
+
+
+type futureStruct = *future.Future[struct{}]
+
+func dialErr(addr string) (net.Conn, error) {
+	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err == nil {
+		c.Close()
+	}
+	return c, err
+}

@@ -15,7 +15,7 @@ import (
 )
 
 func TestHelloWithNetHTTPClient(t *testing.T) {
-	addr, _, _ := serve(t, hello, httpserver.Config{})
+	addr := serve(t, hello, httpserver.Config{})
 	client := &http.Client{}
 	for i := range 3 {
 		resp, err := client.Get(fmt.Sprintf("http://%s/x/%d", addr, i))
@@ -30,7 +30,7 @@ func TestHelloWithNetHTTPClient(t *testing.T) {
 }
 
 func TestKeepAliveAndPipelining(t *testing.T) {
-	addr, _, _ := serve(t, hello, httpserver.Config{})
+	addr := serve(t, hello, httpserver.Config{})
 	c := dial(t, addr)
 	// Three requests in one write: answered in order on one connection.
 	_, err := io.WriteString(c, "GET /a HTTP/1.1\r\nHost: x\r\n\r\n"+
@@ -49,7 +49,7 @@ func TestKeepAliveAndPipelining(t *testing.T) {
 }
 
 func TestHTTP10(t *testing.T) {
-	addr, _, _ := serve(t, hello, httpserver.Config{})
+	addr := serve(t, hello, httpserver.Config{})
 	c := dial(t, addr)
 	io.WriteString(c, "GET /old HTTP/1.0\r\n\r\n")
 	resp, body := readResponse(t, bufio.NewReader(c), "GET")
@@ -74,7 +74,7 @@ func TestBadRequestsAreRejectedWithoutCallingHandler(t *testing.T) {
 		called++
 		w.Finish()
 	})
-	addr, _, _ := serve(t, h, httpserver.Config{MaxHeaderSize: 1024, MaxBodySize: 100})
+	addr := serve(t, h, httpserver.Config{MaxHeaderSize: 1024, MaxBodySize: 100})
 	cases := []struct {
 		name   string
 		raw    string

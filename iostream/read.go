@@ -240,6 +240,10 @@ func (s *IOStream) handleRead() {
 		if n < len(space) {
 			break // drained, most likely; level-triggered polling tells us if not
 		}
+		s.deliver() // let the reader consume before reading more
+		if s.closed {
+			return
+		}
 	}
 	s.deliver()
 	if s.eof && !s.closed {
