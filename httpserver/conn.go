@@ -34,15 +34,9 @@ type conn struct {
 	deadline    int64 // unix nanoseconds; 0 for none
 	closeAfter  bool
 
-	req      Request
-	resp     Response
-	bodyLeft int64
-	chunked  bool
-	dec      httputil.ChunkedDecoder
-	body     []byte
-	recv     BodyReceiver
-	out      []byte // response bytes being built
+	ex       *exchange // the request in progress; nil between requests
 	peer     netip.Addr
+	peerIP   string
 	protocol string
 }
 
@@ -52,11 +46,10 @@ func newConn(srv *Server, s *iostream.IOStream) *conn {
 		c.peer, _ = netip.AddrFromSlice(a.IP)
 		c.peer = c.peer.Unmap()
 	}
+	c.peerIP = c.peer.String()
 	if ts, ok := any(s).(interface{ TLS() bool }); ok && ts.TLS() {
 		c.protocol = "https"
 	}
-	c.req.conn = c
-	c.resp.c = c
 	c.deadline = srv.now + int64(srv.cfg.IdleTimeout)
 	s.SetCloseCallback(c.onClose)
 	s.SetReadHandler(c.onData)
@@ -106,6 +99,7 @@ func (c *conn) readHead(data []byte) (int, bool) {
 	if end < 0 {
 		return 0, false
 	}
+	c.ex = c.srv.takeExchange(c)
 	if err := c.startRequest(data[:end]); err != nil {
 		c.reject(err)
 		return len(data), false
@@ -114,16 +108,14 @@ func (c *conn) readHead(data []byte) (int, bool) {
 }
 
 func (c *conn) startRequest(head []byte) error {
-	r := &c.req
-	line, block := httputil.SplitStartLine(head)
-	rl, err := httputil.ParseRequestLine(line)
+	r := &c.ex.req
+	// One string for the whole head: every string of the request is a
+	// substring of it, the one allocation a request costs.
+	rl, err := httputil.ParseRequestHead(string(head), &r.Header)
 	if err != nil {
 		return err
 	}
 	r.Method, r.Target, r.Version = rl.Method, rl.Target, rl.Version
-	if err := httputil.ParseHeaders(block, &r.Header); err != nil {
-		return err
-	}
 	length, chunked, err := httputil.BodyLength(&r.Header, true)
 	if err != nil {
 		return err
@@ -151,28 +143,27 @@ func (c *conn) startRequest(head []byte) error {
 		}
 	}
 	r.peer = c.peer
-	r.RemoteIP = c.peer.String()
+	r.RemoteIP = c.peerIP
 	r.Protocol = c.protocol
 	if c.srv.cfg.XHeaders {
 		r.applyXHeaders(c.srv.cfg.TrustedDownstream)
 	}
-	c.resp.reset(c)
-	c.chunked = chunked
-	c.bodyLeft = length
+	c.ex.chunked = chunked
+	c.ex.bodyLeft = length
 	if chunked {
-		c.dec.Reset()
+		c.ex.dec.Reset()
 	}
 	hasBody := chunked || length > 0
 	if hasBody && r.Version == "HTTP/1.1" && strings.EqualFold(r.Header.Get("Expect"), "100-continue") {
 		c.s.Send(continueLine)
 	}
 	if sh, ok := c.srv.handler.(StreamHandler); ok {
-		c.recv = sh.HeadersReceived(&c.resp, r)
-		if c.resp.finished {
+		c.ex.recv = sh.HeadersReceived(&c.ex.resp, r)
+		if c.ex.resp.finished {
 			return nil // answered from the head alone
 		}
 	}
-	if c.recv == nil && length > c.srv.cfg.MaxBodySize {
+	if c.ex.recv == nil && length > c.srv.cfg.MaxBodySize {
 		return errBodyTooLarge // a streamed body's receiver sets its own limit
 	}
 	if hasBody {
@@ -188,18 +179,18 @@ var continueLine = []byte("HTTP/1.1 100 Continue\r\n\r\n")
 
 // readBody takes body bytes and returns how many it used.
 func (c *conn) readBody(data []byte) int {
-	if !c.chunked {
-		take := int(min(int64(len(data)), c.bodyLeft))
-		c.bodyLeft -= int64(take)
+	if !c.ex.chunked {
+		take := int(min(int64(len(data)), c.ex.bodyLeft))
+		c.ex.bodyLeft -= int64(take)
 		if !c.bodyData(data[:take]) {
 			return len(data)
 		}
-		if c.bodyLeft == 0 {
+		if c.ex.bodyLeft == 0 {
 			c.bodyDone()
 		}
 		return take
 	}
-	out, used, err := c.dec.Decode(data)
+	out, used, err := c.ex.dec.Decode(data)
 	if len(out) > 0 && !c.bodyData(out) {
 		return len(data)
 	}
@@ -207,8 +198,8 @@ func (c *conn) readBody(data []byte) int {
 		c.reject(err)
 		return len(data)
 	}
-	if c.dec.Done() {
-		c.dec.Trailers.All()(func(k, v string) bool { c.req.Trailer.Add(k, v); return true })
+	if c.ex.dec.Done() {
+		c.ex.dec.Trailers.All()(func(k, v string) bool { c.ex.req.Trailer.Add(k, v); return true })
 		c.bodyDone()
 	}
 	return used
@@ -220,33 +211,33 @@ func (c *conn) bodyData(chunk []byte) bool {
 	if len(chunk) == 0 {
 		return true
 	}
-	if c.recv != nil {
-		if err := c.recv.DataReceived(chunk); err != nil {
+	if c.ex.recv != nil {
+		if err := c.ex.recv.DataReceived(chunk); err != nil {
 			c.reject(err)
 			return false
 		}
 		return true
 	}
-	if int64(len(c.body)+len(chunk)) > c.srv.cfg.MaxBodySize {
+	if int64(len(c.ex.body)+len(chunk)) > c.srv.cfg.MaxBodySize {
 		c.reject(errBodyTooLarge)
 		return false
 	}
-	c.body = append(c.body, chunk...)
+	c.ex.body = append(c.ex.body, chunk...)
 	return true
 }
 
 func (c *conn) bodyDone() {
-	if c.recv == nil {
-		c.req.Body = c.body
-		if c.srv.cfg.DecompressRequest && strings.EqualFold(c.req.Header.Get("Content-Encoding"), "gzip") {
-			body, err := gunzip(c.body, c.srv.cfg.MaxBodySize)
+	if c.ex.recv == nil {
+		c.ex.req.Body = c.ex.body
+		if c.srv.cfg.DecompressRequest && strings.EqualFold(c.ex.req.Header.Get("Content-Encoding"), "gzip") {
+			body, err := gunzip(c.ex.body, c.srv.cfg.MaxBodySize)
 			if err != nil {
 				c.reject(err)
 				return
 			}
-			c.req.Body = body
-			c.req.Header.Del("Content-Encoding")
-			c.req.Header.Set("Content-Length", strconv.Itoa(len(body)))
+			c.ex.req.Body = body
+			c.ex.req.Header.Del("Content-Encoding")
+			c.ex.req.Header.Set("Content-Length", strconv.Itoa(len(body)))
 		}
 	}
 	c.dispatch()
@@ -274,19 +265,19 @@ func (c *conn) dispatch() {
 	defer func() {
 		if v := recover(); v != nil {
 			c.srv.log.Error("httpserver: handler panicked", "panic", v, "stack", string(debug.Stack()))
-			if !c.resp.started && !c.resp.finished {
+			if !c.ex.resp.started && !c.ex.resp.finished {
 				c.reject(errHandlerPanicked)
 			} else {
 				c.close()
 			}
 		}
 	}()
-	c.srv.handler.ServeRequest(&c.resp, &c.req)
+	c.srv.handler.ServeRequest(&c.ex.resp, &c.ex.req)
 }
 
 // willClose reports whether the connection closes after this response.
 func (c *conn) willClose() bool {
-	return c.closeAfter || !c.req.keepOpen || c.srv.cfg.NoKeepAlive || c.srv.shuttingDown
+	return c.closeAfter || !c.ex.req.keepOpen || c.srv.cfg.NoKeepAlive || c.srv.shuttingDown
 }
 
 // finishRequest runs when the response is finished: the connection closes
@@ -300,13 +291,8 @@ func (c *conn) finishRequest() {
 		c.s.OnFlush(c.close)
 		return
 	}
-	c.req.reset()
-	c.recv = nil
-	if cap(c.body) > 64<<10 {
-		c.body = nil
-	} else {
-		c.body = c.body[:0]
-	}
+	c.srv.releaseExchange(c.ex)
+	c.ex = nil
 	c.state = stHead
 	c.headStarted = false
 	c.deadline = c.srv.now + int64(c.srv.cfg.IdleTimeout)
@@ -325,20 +311,22 @@ func (c *conn) reject(err error) {
 	status := statusOf(err)
 	c.state = stClosed
 	c.closeAfter = true
-	if c.resp.started || c.resp.finished {
+	if c.ex != nil && (c.ex.resp.started || c.ex.resp.finished) {
 		c.close()
 		return
 	}
 	body := httputil.StatusText(status)
-	out := httputil.AppendResponseLine(c.out[:0], "HTTP/1.1", status, "")
+	out := httputil.AppendResponseLine(c.srv.out[:0], "HTTP/1.1", status, "")
 	out = append(out, "Content-Type: text/plain; charset=utf-8\r\nConnection: close\r\nContent-Length: "...)
 	out = strconv.AppendInt(out, int64(len(body)+1), 10)
 	out = append(out, "\r\n\r\n"...)
 	out = append(out, body...)
 	out = append(out, '\n')
 	c.s.Send(out)
-	c.out = out[:0]
-	c.resp.finished = true
+	c.srv.out = out[:0]
+	if c.ex != nil {
+		c.ex.resp.finished = true
+	}
 	c.s.SetReadHandler(nil)
 	c.s.OnFlush(c.close)
 }
@@ -347,11 +335,13 @@ func (c *conn) close() { c.s.Close() }
 
 // onClose is the stream's close callback.
 func (c *conn) onClose() {
-	wasHandling := c.state == stHandling && !c.resp.finished
+	wasHandling := c.state == stHandling && c.ex != nil && !c.ex.resp.finished
 	c.state = stClosed
-	if wasHandling && c.resp.onClose != nil {
-		c.resp.onClose()
+	if wasHandling && c.ex.resp.onClose != nil {
+		c.ex.resp.onClose()
 	}
+	// An exchange whose handler still holds it is left to the collector.
+	c.ex = nil
 	c.srv.removeConn(c)
 }
 

@@ -24,6 +24,7 @@ var ErrConnectionClosed = errors.New("httpserver: connection closed")
 // (HTTP/1.0). Loop-only; valid until Finish.
 type Response struct {
 	c        *conn
+	r        *Request
 	status   int
 	header   httputil.Headers
 	body     []byte
@@ -35,8 +36,8 @@ type Response struct {
 	onClose  func()
 }
 
-func (w *Response) reset(c *conn) {
-	w.c = c
+func (w *Response) reset(c *conn, r *Request) {
+	w.c, w.r = c, r
 	w.status = 200
 	w.header.Reset()
 	w.body = w.body[:0]
@@ -95,13 +96,13 @@ func (w *Response) Flush() *future.Future[struct{}] {
 	if c.s.Closed() {
 		return future.Failed[struct{}](c.srv.loop, ErrConnectionClosed)
 	}
-	out := c.out[:0]
+	out := c.srv.out[:0]
 	if !w.started {
 		out = w.appendHead(out, false)
 	}
 	out = w.appendBody(out)
 	f := c.s.Write(out)
-	c.out = out[:0]
+	c.srv.out = out[:0]
 	return f
 }
 
@@ -113,7 +114,7 @@ func (w *Response) Finish() error {
 	if w.finished {
 		return ErrFinished
 	}
-	out := c.out[:0]
+	out := c.srv.out[:0]
 	if !w.started {
 		out = w.appendHead(out, true)
 	}
@@ -131,13 +132,13 @@ func (w *Response) Finish() error {
 	if !c.s.Closed() {
 		c.s.Send(out)
 	}
-	c.out = out[:0]
+	c.srv.out = out[:0]
 	c.finishRequest()
 	return err
 }
 
 func (w *Response) bodyAllowed() bool {
-	return httputil.ResponseHasBody(w.c.req.Method, w.status) || w.c.req.Method == "HEAD"
+	return httputil.ResponseHasBody(w.r.Method, w.status) || w.r.Method == "HEAD"
 }
 
 // appendHead appends the status line and headers. final says the whole
@@ -146,7 +147,7 @@ func (w *Response) appendHead(out []byte, final bool) []byte {
 	c := w.c
 	w.started = true
 	out = httputil.AppendResponseLine(out, "HTTP/1.1", w.status, "")
-	hasBody := httputil.ResponseHasBody(c.req.Method, w.status)
+	hasBody := httputil.ResponseHasBody(w.r.Method, w.status)
 	if v := w.header.Get("Content-Length"); v != "" {
 		if n, err := strconv.ParseInt(v, 10, 64); err == nil && n >= 0 {
 			w.declared = n
@@ -158,7 +159,7 @@ func (w *Response) appendHead(out []byte, final bool) []byte {
 			out = strconv.AppendInt(out, int64(len(w.body)), 10)
 			out = append(out, "\r\n"...)
 		} else if hasBody {
-			if c.req.Version == "HTTP/1.1" {
+			if w.r.Version == "HTTP/1.1" {
 				w.chunked = true
 				out = append(out, "Transfer-Encoding: chunked\r\n"...)
 			} else {
@@ -176,7 +177,7 @@ func (w *Response) appendHead(out []byte, final bool) []byte {
 		if !w.header.Has("Connection") {
 			out = append(out, "Connection: close\r\n"...)
 		}
-	} else if c.req.Version == "HTTP/1.0" {
+	} else if w.r.Version == "HTTP/1.0" {
 		out = append(out, "Connection: keep-alive\r\n"...)
 	}
 	out = w.header.AppendTo(out)
@@ -188,8 +189,8 @@ func (w *Response) appendHead(out []byte, final bool) []byte {
 func (w *Response) appendBody(out []byte) []byte {
 	b := w.body
 	w.body = w.body[:0]
-	if len(b) == 0 || !httputil.ResponseHasBody(w.c.req.Method, w.status) {
-		if w.c.req.Method == "HEAD" {
+	if len(b) == 0 || !httputil.ResponseHasBody(w.r.Method, w.status) {
+		if w.r.Method == "HEAD" {
 			w.sent += int64(len(b))
 		}
 		return out

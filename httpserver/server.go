@@ -62,6 +62,8 @@ type Server struct {
 	shuttingDown bool
 	shutdownF    *future.Future[struct{}]
 	shutdownDone chan struct{}
+	free         []*exchange // finished exchanges, for reuse
+	out          []byte      // response bytes being built (loop-only scratch)
 }
 
 // New returns a server for h on loop; it accepts nothing until Listen or

@@ -102,8 +102,12 @@ func ParseHeaders(data []byte, h *Headers) error {
 	// Validating value bytes one at a time is the bulk of the work; when a
 	// word-at-a-time scan finds no forbidden control character anywhere in
 	// the block, per-line value checks are skipped.
-	clean := ctlFree(data)
-	s := string(data)
+	return parseHeaderBlock(string(data), ctlFree(data), h)
+}
+
+// parseHeaderBlock is ParseHeaders on a string whose names and values it
+// slices without copying. clean says no forbidden control character occurs.
+func parseHeaderBlock(s string, clean bool, h *Headers) error {
 	for len(s) > 0 {
 		var line string
 		if i := strings.IndexByte(s, '\n'); i >= 0 {

@@ -68,6 +68,18 @@ func parseVersion(v []byte) (s string, ok bool) {
 // Common methods are interned, so a typical call allocates only the
 // target string (nothing for "/").
 func ParseRequestLine(line []byte) (RequestLine, error) {
+	rl, err := parseRequestLine(line)
+	if err == nil && rl.Target == "" {
+		sp1 := bytes.IndexByte(line, ' ')
+		sp2 := bytes.IndexByte(line[sp1+1:], ' ')
+		rl.Target = string(line[sp1+1 : sp1+1+sp2])
+	}
+	return rl, err
+}
+
+// parseRequestLine checks a request line and returns it with Target left
+// empty unless it is "/", so callers choose how to make the string.
+func parseRequestLine(line []byte) (RequestLine, error) {
 	line = trimEOL(line)
 	sp1 := bytes.IndexByte(line, ' ')
 	if sp1 <= 0 {
@@ -100,8 +112,6 @@ func ParseRequestLine(line []byte) (RequestLine, error) {
 	rl := RequestLine{Method: internMethod(method), Version: v}
 	if len(target) == 1 && target[0] == '/' {
 		rl.Target = "/"
-	} else {
-		rl.Target = string(target)
 	}
 	return rl, nil
 }
