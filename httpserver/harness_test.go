@@ -92,8 +92,6 @@ func expectClosed(t *testing.T, c net.Conn) {
 	require.ErrorIs(t, err, io.EOF)
 }
 
-
-
 type futureStruct = *future.Future[struct{}]
 
 func dialErr(addr string) (net.Conn, error) {
