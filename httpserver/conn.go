@@ -33,6 +33,7 @@ type conn struct {
 	headStarted bool  // some bytes of the next head arrived
 	deadline    int64 // unix nanoseconds; 0 for none
 	closeAfter  bool
+	earlyFinish bool // the response finished before the body was read
 
 	ex       *exchange // the request in progress; nil between requests
 	peer     netip.Addr
@@ -154,17 +155,30 @@ func (c *conn) startRequest(head []byte) error {
 		c.ex.dec.Reset()
 	}
 	hasBody := chunked || length > 0
-	if hasBody && r.Version == "HTTP/1.1" && strings.EqualFold(r.Header.Get("Expect"), "100-continue") {
-		c.s.Send(continueLine)
+	expectContinue := hasBody && r.Version == "HTTP/1.1" && strings.EqualFold(r.Header.Get("Expect"), "100-continue")
+	gzipped := hasBody && c.srv.cfg.DecompressRequest && strings.EqualFold(r.Header.Get("Content-Encoding"), "gzip")
+	if gzipped {
+		// As Tornado: the handler sees the body as if sent uncompressed.
+		r.Header.Del("Content-Encoding")
+		r.Header.Set("X-Consumed-Content-Encoding", "gzip")
 	}
 	if sh, ok := c.srv.handler.(StreamHandler); ok {
 		c.ex.recv = sh.HeadersReceived(&c.ex.resp, r)
 		if c.ex.resp.finished {
-			return nil // answered from the head alone
+			c.afterEarlyFinish(hasBody && !expectContinue && length <= c.srv.cfg.MaxBodySize)
+			return nil
 		}
 	}
 	if c.ex.recv == nil && length > c.srv.cfg.MaxBodySize {
 		return errBodyTooLarge // a streamed body's receiver sets its own limit
+	}
+	if gzipped && c.ex.recv != nil {
+		// Inflating needs the whole compressed body (compress/flate pulls
+		// from a reader); the inflated body still streams to the receiver.
+		c.ex.gzipRecv, c.ex.recv = c.ex.recv, nil
+	}
+	if expectContinue {
+		c.s.Send(continueLine) // only now that the body is wanted
 	}
 	if hasBody {
 		c.state = stBody
@@ -174,6 +188,32 @@ func (c *conn) startRequest(head []byte) error {
 	c.dispatch()
 	return nil
 }
+
+// afterEarlyFinish ends a request that the handler answered from its head
+// alone. An outstanding body is read and dropped, so the connection can
+// serve the next request, unless reading it is not worth it (the client
+// waits for a 100 Continue that will not come, or the body is too
+// large): then the connection closes after the response.
+func (c *conn) afterEarlyFinish(readBody bool) {
+	c.earlyFinish = false
+	if c.ex.bodyLeft > 0 || c.ex.chunked {
+		if readBody {
+			c.earlyFinish = true
+			c.ex.recv = discard{}
+			c.state = stBody
+			c.deadline = c.srv.now + int64(c.srv.cfg.BodyTimeout)
+			return
+		}
+		c.closeAfter = true
+	}
+	c.state = stHandling
+	c.finishRequest()
+}
+
+// discard drops a body nobody wants.
+type discard struct{}
+
+func (discard) DataReceived([]byte) error { return nil }
 
 var continueLine = []byte("HTTP/1.1 100 Continue\r\n\r\n")
 
@@ -227,20 +267,60 @@ func (c *conn) bodyData(chunk []byte) bool {
 }
 
 func (c *conn) bodyDone() {
+	if c.earlyFinish {
+		c.earlyFinish = false
+		c.state = stHandling
+		c.finishRequest()
+		return
+	}
+	if c.ex.gzipRecv != nil {
+		if err := inflateTo(c.ex.gzipRecv, c.ex.body); err != nil {
+			c.reject(err)
+			return
+		}
+		c.dispatch()
+		return
+	}
 	if c.ex.recv == nil {
 		c.ex.req.Body = c.ex.body
-		if c.srv.cfg.DecompressRequest && strings.EqualFold(c.ex.req.Header.Get("Content-Encoding"), "gzip") {
+		if c.ex.req.Header.Get("X-Consumed-Content-Encoding") == "gzip" && c.srv.cfg.DecompressRequest {
 			body, err := gunzip(c.ex.body, c.srv.cfg.MaxBodySize)
 			if err != nil {
 				c.reject(err)
 				return
 			}
 			c.ex.req.Body = body
-			c.ex.req.Header.Del("Content-Encoding")
 			c.ex.req.Header.Set("Content-Length", strconv.Itoa(len(body)))
 		}
 	}
 	c.dispatch()
+}
+
+// inflateTo streams the inflated gzip body b to recv in chunks.
+func inflateTo(recv BodyReceiver, b []byte) error {
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return badRequest("bad gzip body: " + err.Error())
+	}
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := io.ReadFull(zr, buf)
+		if n > 0 {
+			if rerr := recv.DataReceived(buf[:n]); rerr != nil {
+				return rerr
+			}
+		}
+		switch err {
+		case nil:
+		case io.EOF, io.ErrUnexpectedEOF:
+			if err == io.ErrUnexpectedEOF && n == 0 {
+				return badRequest("bad gzip body: truncated")
+			}
+			return nil
+		default:
+			return badRequest("bad gzip body: " + err.Error())
+		}
+	}
 }
 
 func gunzip(b []byte, limit int64) ([]byte, error) {
@@ -286,6 +366,12 @@ func (c *conn) finishRequest() {
 	if c.state == stClosed {
 		return
 	}
+	if c.state == stHead || c.state == stBody {
+		// Finished before the body was read (from HeadersReceived or a
+		// BodyReceiver): finish once the body is dealt with.
+		c.earlyFinish = true
+		return
+	}
 	if c.willClose() {
 		c.state = stClosed
 		c.s.OnFlush(c.close)
@@ -317,6 +403,7 @@ func (c *conn) reject(err error) {
 	}
 	body := httputil.StatusText(status)
 	out := httputil.AppendResponseLine(c.srv.out[:0], "HTTP/1.1", status, "")
+	out = append(out, c.srv.date()...)
 	out = append(out, "Content-Type: text/plain; charset=utf-8\r\nConnection: close\r\nContent-Length: "...)
 	out = strconv.AppendInt(out, int64(len(body)+1), 10)
 	out = append(out, "\r\n\r\n"...)

@@ -14,6 +14,7 @@ type exchange struct {
 	dec      httputil.ChunkedDecoder
 	body     []byte
 	recv     BodyReceiver
+	gzipRecv BodyReceiver // a streamed body that arrives gzipped
 }
 
 // maxFreeExchanges bounds the free list; maxKeptBody bounds the body
@@ -43,7 +44,7 @@ func (s *Server) releaseExchange(ex *exchange) {
 	ex.req.reset()
 	ex.req.conn = nil
 	ex.resp.c, ex.resp.r, ex.resp.onClose = nil, nil, nil
-	ex.recv = nil
+	ex.recv, ex.gzipRecv = nil, nil
 	if cap(ex.body) > maxKeptBody {
 		ex.body = nil
 	} else {

@@ -1,0 +1,15 @@
+module github.com/gornado/gornado/interop
+
+go 1.26.8
+
+replace github.com/gornado/gornado => ../
+
+require (
+	github.com/gornado/gornado v0.0.0-00010101000000-000000000000
+	github.com/stretchr/testify v1.12.1
+)
+
+require (
+	go.yaml.in/yaml/v3 v3.0.5 // indirect
+	golang.org/x/sys v0.50.0 // indirect
+)
