@@ -56,6 +56,7 @@ type Future[T any] struct {
 	mu        sync.Mutex
 	result    T
 	err       error
+	first     callback[T] // the first done callback, kept inline: most futures have one
 	callbacks []callback[T]
 }
 
@@ -63,6 +64,11 @@ type Future[T any] struct {
 func New[T any](s Scheduler) *Future[T] {
 	return &Future[T]{sched: s}
 }
+
+// Init prepares a zero Future, embedded in a larger struct to save an
+// allocation, to complete on s. It must be called once, before any other
+// method.
+func (f *Future[T]) Init(s Scheduler) { f.sched = s }
 
 // Resolved returns a future that is already done with result v.
 func Resolved[T any](s Scheduler, v T) *Future[T] {
@@ -150,9 +156,12 @@ func (f *Future[T]) complete(v T, err error) bool {
 	}
 	f.result, f.err = v, err
 	f.state.Store(stateDone)
-	cbs := f.callbacks
-	f.callbacks = nil
+	first, cbs := f.first, f.callbacks
+	f.first, f.callbacks = callback[T]{}, nil
 	f.mu.Unlock()
+	if first.plain != nil || first.typed != nil {
+		f.schedule(first)
+	}
 	for _, cb := range cbs {
 		f.schedule(cb)
 	}
@@ -190,6 +199,10 @@ func (f *Future[T]) add(cb callback[T]) {
 		f.schedule(cb)
 		return
 	}
-	f.callbacks = append(f.callbacks, cb)
+	if f.first.plain == nil && f.first.typed == nil {
+		f.first = cb
+	} else {
+		f.callbacks = append(f.callbacks, cb)
+	}
 	f.mu.Unlock()
 }

@@ -72,19 +72,27 @@ func (co *Co) resumer() func() {
 // never runs fn, so it is safe from any goroutine. If fn panics, the future
 // fails with a *PanicError.
 func Go[T any](l *ioloop.IOLoop, fn func(co *Co) (T, error)) *future.Future[T] {
-	f := future.New[T](l)
-	l.AddCallback(func() { run(l, f, fn) })
-	return f
+	t := &task[T]{co: Co{loop: l}, fn: fn}
+	t.f.Init(l)
+	l.AddCallback(t.run)
+	return &t.f
 }
 
-func run[T any](l *ioloop.IOLoop, f *future.Future[T], fn func(co *Co) (T, error)) {
-	co := &Co{loop: l}
+// task is a coroutine to start: one allocation holds its Co, its future
+// and its function; the method value passed to AddCallback is the other.
+type task[T any] struct {
+	co Co
+	f  future.Future[T]
+	fn func(co *Co) (T, error)
+}
+
+func (t *task[T]) run() {
 	defer func() {
 		if v := recover(); v != nil {
-			f.SetError(&PanicError{Value: v, Stack: debug.Stack()})
+			t.f.SetError(&PanicError{Value: v, Stack: debug.Stack()})
 		}
 	}()
-	f.Set(fn(co))
+	t.f.Set(t.fn(&t.co))
 }
 
 // Await waits for f and returns its result. If f is done it returns at

@@ -76,7 +76,11 @@ type IOLoop struct {
 	events []readyEvent
 	ei     int
 
+	created  time.Time // real time at New, for lastPoll
+	lastPoll int64     // monotonic() at the last poll
+
 	timers    timerHeap
+	bulk      []timerEntry // scratch for collectDueBulk
 	cancelled int
 	seq       uint64
 
@@ -114,6 +118,7 @@ func New(cfg Config) (*IOLoop, error) {
 	if l.log == nil {
 		l.log = slog.Default()
 	}
+	l.created = time.Now()
 	if l.clock == nil {
 		l.epoch = time.Now()
 	} else {
@@ -272,8 +277,14 @@ func (l *IOLoop) runLoop(r *runner) {
 	}
 }
 
+// pollEvery bounds how long a busy loop goes without polling: while
+// callbacks keep coming, the non-blocking poll (a syscall) is skipped if
+// the last one was this recent. Ready I/O waits at most this long.
+const pollEvery = 50 * time.Microsecond
+
 // poll waits for I/O: not at all if callbacks are queued or a stop is
-// asked, until the next deadline if there is one, else until woken.
+// asked (and then not even the syscall, if the loop polled very
+// recently), until the next deadline if there is one, else until woken.
 func (l *IOLoop) poll() {
 	timeout := l.timerTimeout()
 	if timeout != 0 {
@@ -286,6 +297,17 @@ func (l *IOLoop) poll() {
 		if l.stopping.Load() {
 			timeout = 0
 		}
+		if timeout == 0 {
+			l.sleeping.Store(false)
+		}
+	}
+	if timeout == 0 {
+		now := l.monotonic()
+		if now-l.lastPoll < int64(pollEvery) {
+			l.events = l.events[:0]
+			return
+		}
+		l.lastPoll = now
 	}
 	evs, woke, err := l.poller.wait(l.events[:0], timeout)
 	l.sleeping.Store(false)
@@ -296,7 +318,13 @@ func (l *IOLoop) poll() {
 		l.log.Error("ioloop: poll failed", "err", err)
 	}
 	l.events = evs
+	if timeout != 0 {
+		l.lastPoll = l.monotonic()
+	}
 }
+
+// monotonic is the real time since New, whatever the loop's clock.
+func (l *IOLoop) monotonic() int64 { return int64(time.Since(l.created)) }
 
 // invoke runs one callback or timeout, recovering a panic.
 func (l *IOLoop) invoke(fn func()) {

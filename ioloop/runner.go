@@ -9,7 +9,7 @@ package ioloop
 
 // maxIdleRunners bounds the runners kept waiting for the role; more than
 // this many exit once the coroutines that needed them resume.
-const maxIdleRunners = 64
+const maxIdleRunners = 1024
 
 type signal uint8
 

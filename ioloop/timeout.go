@@ -2,16 +2,15 @@ package ioloop
 
 import (
 	"math"
+	"slices"
 	"time"
 )
 
 // Timeout is a handle to a timed callback, returned by CallLater and CallAt
 // and passed to RemoveTimeout.
 type Timeout struct {
-	when  int64 // nanoseconds since the loop's epoch
-	seq   uint64
-	fn    func() // nil once run or removed
-	index int    // position in the heap, -1 when not in it
+	fn     func() // nil once run or removed
+	inHeap bool
 }
 
 // Pending reports whether the timeout has neither run nor been removed.
@@ -39,8 +38,8 @@ func (l *IOLoop) CallAt(t time.Time, fn func()) *Timeout {
 
 func (l *IOLoop) schedule(when int64, fn func()) *Timeout {
 	l.seq++
-	t := &Timeout{when: when, seq: l.seq, fn: fn}
-	l.timers.push(t)
+	t := &Timeout{fn: fn, inHeap: true}
+	l.timers.push(timerEntry{when: when, seq: l.seq, t: t})
 	return t
 }
 
@@ -52,7 +51,7 @@ func (l *IOLoop) RemoveTimeout(t *Timeout) {
 		return
 	}
 	t.fn = nil
-	if t.index < 0 {
+	if !t.inHeap {
 		return // already taken off the heap to run this iteration
 	}
 	l.cancelled++
@@ -74,13 +73,17 @@ func (l *IOLoop) collectDue() {
 		return
 	}
 	now := l.now()
-	for len(l.timers) > 0 {
-		t := l.timers[0]
+	for popped := 0; len(l.timers) > 0; popped++ {
+		if popped == bulkAfter && len(l.timers) > 4*bulkAfter {
+			l.collectDueBulk(now)
+			return
+		}
+		e := l.timers[0]
 		switch {
-		case t.fn == nil:
+		case e.t.fn == nil:
 			l.timers.pop()
 			l.cancelled--
-		case t.when <= now:
+		case e.when <= now:
 			l.due = append(l.due, l.timers.pop())
 		default:
 			return
@@ -88,11 +91,49 @@ func (l *IOLoop) collectDue() {
 	}
 }
 
+// bulkAfter is how many due timeouts collectDue pops one by one before it
+// assumes a large part of a large heap is due (a burst of timeouts) and
+// takes them all in one pass: partition, sort, rebuild the heap. Popping
+// costs a cache miss per heap level per timeout; the pass costs a sort.
+const bulkAfter = 1024
+
+func (l *IOLoop) collectDueBulk(now int64) {
+	h := l.timers
+	due := l.bulk[:0]
+	live := h[:0]
+	for _, e := range h {
+		switch {
+		case e.t.fn == nil:
+			e.t.inHeap = false
+			l.cancelled--
+		case e.when <= now:
+			due = append(due, e)
+		default:
+			live = append(live, e)
+		}
+	}
+	clear(h[len(live):])
+	l.timers = live
+	l.timers.heapify()
+	slices.SortFunc(due, func(a, b timerEntry) int {
+		if a.before(&b) {
+			return -1
+		}
+		return 1
+	})
+	for _, e := range due {
+		e.t.inHeap = false
+		l.due = append(l.due, e.t)
+	}
+	clear(due)
+	l.bulk = due[:0]
+}
+
 // timerTimeout is how long the poller may sleep for the timers' sake, in
 // milliseconds rounded up: 0 if one is due, -1 if none is waiting (or the
 // clock is manual, whose Advance wakes the loop).
 func (l *IOLoop) timerTimeout() int {
-	for len(l.timers) > 0 && l.timers[0].fn == nil {
+	for len(l.timers) > 0 && l.timers[0].t.fn == nil {
 		l.timers.pop()
 		l.cancelled--
 	}
@@ -113,85 +154,101 @@ func (l *IOLoop) timerTimeout() int {
 	return int(ms)
 }
 
-// timerHeap is a binary min-heap on (when, seq).
-type timerHeap []*Timeout
+// timerEntry keeps a timeout's sort key inline, so sifting through the
+// heap compares contiguous memory instead of chasing pointers.
+type timerEntry struct {
+	when int64
+	seq  uint64
+	t    *Timeout
+}
 
-func (h timerHeap) less(i, j int) bool {
-	a, b := h[i], h[j]
+func (a *timerEntry) before(b *timerEntry) bool {
 	return a.when < b.when || (a.when == b.when && a.seq < b.seq)
 }
 
-func (h timerHeap) swap(i, j int) {
-	h[i], h[j] = h[j], h[i]
-	h[i].index = i
-	h[j].index = j
+// timerHeap is a 4-ary min-heap on (when, seq): shallower than a binary
+// heap, with a node's children side by side in memory.
+type timerHeap []timerEntry
+
+const arity = 4
+
+func (h *timerHeap) push(e timerEntry) {
+	*h = append(*h, e)
+	h.up(len(*h) - 1)
 }
 
-func (h *timerHeap) push(t *Timeout) {
-	t.index = len(*h)
-	*h = append(*h, t)
-	h.up(t.index)
-}
-
+// pop removes the first timeout and marks it off the heap.
 func (h *timerHeap) pop() *Timeout {
 	old := *h
 	n := len(old) - 1
-	old.swap(0, n)
-	t := old[n]
-	old[n] = nil
+	t := old[0].t
+	old[0] = old[n]
+	old[n] = timerEntry{}
 	*h = old[:n]
-	if n > 0 {
+	if n > 1 {
 		h.down(0)
 	}
-	t.index = -1
+	t.inHeap = false
 	return t
 }
 
 func (h timerHeap) up(j int) {
+	e := h[j]
 	for j > 0 {
-		i := (j - 1) / 2
-		if !h.less(j, i) {
-			return
+		i := (j - 1) / arity
+		if !e.before(&h[i]) {
+			break
 		}
-		h.swap(i, j)
+		h[j] = h[i]
 		j = i
 	}
+	h[j] = e
 }
 
 func (h timerHeap) down(i int) {
 	n := len(h)
+	e := h[i]
 	for {
-		j := 2*i + 1
-		if j >= n {
-			return
+		first := arity*i + 1
+		if first >= n {
+			break
 		}
-		if r := j + 1; r < n && h.less(r, j) {
-			j = r
+		m := first
+		for c := first + 1; c < min(first+arity, n); c++ {
+			if h[c].before(&h[m]) {
+				m = c
+			}
 		}
-		if !h.less(j, i) {
-			return
+		if !h[m].before(&e) {
+			break
 		}
-		h.swap(i, j)
-		i = j
+		h[i] = h[m]
+		i = m
 	}
+	h[i] = e
 }
 
 // compact drops removed timeouts and restores the heap order.
 func (h *timerHeap) compact() {
 	live := (*h)[:0]
-	for _, t := range *h {
-		if t.fn != nil {
-			t.index = len(live)
-			live = append(live, t)
+	for _, e := range *h {
+		if e.t.fn != nil {
+			live = append(live, e)
 		} else {
-			t.index = -1
+			e.t.inHeap = false
 		}
 	}
-	for i := len(live); i < len(*h); i++ {
-		(*h)[i] = nil
-	}
+	clear((*h)[len(live):])
 	*h = live
-	for i := len(live)/2 - 1; i >= 0; i-- {
+	h.heapify()
+}
+
+// heapify restores the heap order of the whole slice.
+func (h timerHeap) heapify() {
+	if len(h) < 2 {
+		return
+	}
+	for i := (len(h) - 2) / arity; i >= 0; i-- {
 		h.down(i)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gornado/gornado/ioloop"
+	"github.com/gornado/gornado/looptest"
 )
 
 func TestTimeoutsRunInDeadlineOrderTiesInScheduleOrder(t *testing.T) {
@@ -104,4 +105,42 @@ func TestTimeoutCanScheduleTimeout(t *testing.T) {
 	l.CallLater(0, tick) // before Start: the setup goroutine owns the loop
 	require.NoError(t, l.Start())
 	assert.Equal(t, 5, count)
+}
+
+// A burst of timeouts all due at once (the bulk path) still runs in
+// deadline order, ties in schedule order, removed ones never.
+func TestBurstOfDueTimeoutsKeepsOrder(t *testing.T) {
+	clock := looptest.NewFakeClock(time.Time{})
+	l := newLoop(t, ioloop.Config{Clock: clock})
+	const n = 20000
+	var got []int
+	var want []int
+	base := clock.Now()
+	hs := make([]*ioloop.Timeout, n)
+	for i := range n {
+		// Deadlines in 7 groups, scheduled interleaved: ties galore.
+		at := base.Add(time.Duration(i%7) * time.Second)
+		hs[i] = l.CallAt(at, func() {
+			got = append(got, i)
+			if len(got) == len(want) {
+				l.Stop()
+			}
+		})
+	}
+	for i := range n {
+		if i%3 == 0 {
+			l.RemoveTimeout(hs[i])
+		}
+	}
+	for g := range 7 {
+		for i := g; i < n; i += 7 {
+			if i%3 != 0 {
+				want = append(want, i)
+			}
+		}
+	}
+	clock.Advance(time.Minute)
+	require.NoError(t, l.Start())
+	assert.Equal(t, want, got)
+	assert.Zero(t, l.PendingTimeouts())
 }
