@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/gornado/gornado/future"
+	"github.com/gornado/gornado/internal/waitq"
 	"github.com/gornado/gornado/ioloop"
 )
 
@@ -21,7 +22,7 @@ import (
 // Loop-only.
 type Condition struct {
 	loop    *ioloop.IOLoop
-	waiters waitList[*future.Future[bool]]
+	waiters waitq.List[*future.Future[bool]]
 }
 
 // NewCondition returns a Condition whose futures complete on loop. It
@@ -38,10 +39,10 @@ func NewCondition(loop *ioloop.IOLoop) *Condition {
 // does not count against a later Notify's n. Loop-only.
 func (c *Condition) Wait(timeout time.Duration) *future.Future[bool] {
 	f := future.New[bool](c.loop)
-	c.waiters.push(f)
-	armTimeout(c.loop, f, timeout, func() {
+	c.waiters.Push(f)
+	waitq.ArmTimeout(c.loop, f, timeout, func() {
 		if f.SetResult(false) {
-			c.waiters.expire()
+			c.waiters.Expire()
 		}
 	})
 	return f
@@ -52,7 +53,7 @@ func (c *Condition) Wait(timeout time.Duration) *future.Future[bool] {
 // Loop-only.
 func (c *Condition) Notify(n int) {
 	for n > 0 {
-		w, ok := c.waiters.pop()
+		w, ok := c.waiters.Pop()
 		if !ok {
 			return
 		}
@@ -65,5 +66,5 @@ func (c *Condition) Notify(n int) {
 // NotifyAll wakes every waiter, in the order they started waiting.
 // Loop-only.
 func (c *Condition) NotifyAll() {
-	c.Notify(c.waiters.len())
+	c.Notify(c.waiters.Len())
 }

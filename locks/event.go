@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/gornado/gornado/future"
+	"github.com/gornado/gornado/internal/waitq"
 	"github.com/gornado/gornado/ioloop"
 )
 
@@ -13,7 +14,7 @@ import (
 type Event struct {
 	loop    *ioloop.IOLoop
 	value   bool
-	waiters waitList[*future.Future[struct{}]]
+	waiters waitq.List[*future.Future[struct{}]]
 }
 
 // NewEvent returns a clear Event whose futures complete on loop. It cannot
@@ -34,7 +35,7 @@ func (e *Event) Set() {
 	}
 	e.value = true
 	for {
-		w, ok := e.waiters.pop()
+		w, ok := e.waiters.Pop()
 		if !ok {
 			return
 		}
@@ -55,10 +56,10 @@ func (e *Event) Wait(timeout time.Duration) *future.Future[struct{}] {
 		return future.Resolved(e.loop, struct{}{})
 	}
 	f := future.New[struct{}](e.loop)
-	e.waiters.push(f)
-	armTimeout(e.loop, f, timeout, func() {
+	e.waiters.Push(f)
+	waitq.ArmTimeout(e.loop, f, timeout, func() {
 		if f.SetError(ioloop.ErrTimeout) {
-			e.waiters.expire()
+			e.waiters.Expire()
 		}
 	})
 	return f

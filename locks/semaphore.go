@@ -5,6 +5,7 @@ import (
 
 	"github.com/gornado/gornado/future"
 	"github.com/gornado/gornado/gen"
+	"github.com/gornado/gornado/internal/waitq"
 	"github.com/gornado/gornado/ioloop"
 )
 
@@ -16,7 +17,7 @@ import (
 type Semaphore struct {
 	loop    *ioloop.IOLoop
 	value   int
-	waiters waitList[*future.Future[struct{}]]
+	waiters waitq.List[*future.Future[struct{}]]
 }
 
 // NewSemaphore returns a Semaphore with counter value whose futures
@@ -46,10 +47,10 @@ func (s *Semaphore) Acquire(timeout time.Duration) *future.Future[struct{}] {
 		f.SetResult(struct{}{})
 		return f
 	}
-	s.waiters.push(f)
-	armTimeout(s.loop, f, timeout, func() {
+	s.waiters.Push(f)
+	waitq.ArmTimeout(s.loop, f, timeout, func() {
 		if f.SetError(ioloop.ErrTimeout) {
-			s.waiters.expire()
+			s.waiters.Expire()
 		}
 	})
 	return f
@@ -61,7 +62,7 @@ func (s *Semaphore) Acquire(timeout time.Duration) *future.Future[struct{}] {
 func (s *Semaphore) Release() {
 	s.value++
 	for {
-		w, ok := s.waiters.pop()
+		w, ok := s.waiters.Pop()
 		if !ok {
 			return
 		}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gornado/gornado/future"
 	"github.com/gornado/gornado/gen"
+	"github.com/gornado/gornado/internal/waitq"
 	"github.com/gornado/gornado/ioloop"
 	"github.com/gornado/gornado/locks"
 )
@@ -23,8 +24,8 @@ type Queue[T any] struct {
 	loop       *ioloop.IOLoop
 	maxsize    int
 	items      storage[T]
-	getters    waitList[*future.Future[T]]
-	putters    waitList[*putter[T]]
+	getters    waitq.List[*future.Future[T]]
+	putters    waitq.List[*putter[T]]
 	unfinished int
 	finished   *locks.Event
 }
@@ -82,8 +83,8 @@ func (q *Queue[T]) Put(v T, timeout time.Duration) *future.Future[struct{}] {
 		f.SetResult(struct{}{})
 		return f
 	}
-	q.putters.push(&putter[T]{item: v, f: f})
-	armTimeout(q.loop, f, timeout, q.putters.expire)
+	q.putters.Push(&putter[T]{item: v, f: f})
+	waitq.ArmTimeout(q.loop, f, timeout, func() { timeOut(f, q.putters.Expire) })
 	return f
 }
 
@@ -93,7 +94,7 @@ func (q *Queue[T]) Put(v T, timeout time.Duration) *future.Future[struct{}] {
 func (q *Queue[T]) PutNowait(v T) error {
 	q.consumeExpired()
 	for {
-		g, ok := q.getters.pop()
+		g, ok := q.getters.Pop()
 		if !ok {
 			break
 		}
@@ -121,8 +122,8 @@ func (q *Queue[T]) Get(timeout time.Duration) *future.Future[T] {
 		f.SetResult(v)
 		return f
 	}
-	q.getters.push(f)
-	armTimeout(q.loop, f, timeout, q.getters.expire)
+	q.getters.Push(f)
+	waitq.ArmTimeout(q.loop, f, timeout, func() { timeOut(f, q.getters.Expire) })
 	return f
 }
 
@@ -132,7 +133,7 @@ func (q *Queue[T]) Get(timeout time.Duration) *future.Future[T] {
 func (q *Queue[T]) GetNowait() (T, error) {
 	q.consumeExpired()
 	for {
-		p, ok := q.putters.pop()
+		p, ok := q.putters.Pop()
 		if !ok {
 			break
 		}
@@ -200,6 +201,14 @@ func (q *Queue[T]) addTask() {
 // consumeExpired drops timed-out and cancelled waiters at the front of
 // both lists, as Tornado's _consume_expired.
 func (q *Queue[T]) consumeExpired() {
-	q.putters.trim()
-	q.getters.trim()
+	q.putters.Trim()
+	q.getters.Trim()
+}
+
+// timeOut fails a waiter's future with ioloop.ErrTimeout and, if that
+// changed it, tells its list one more waiter timed out.
+func timeOut[T any](f *future.Future[T], expired func()) {
+	if f.SetError(ioloop.ErrTimeout) {
+		expired()
+	}
 }
