@@ -19,17 +19,28 @@ var (
 	// closed, as Tornado does.
 	ErrUnsatisfiableRead = errors.New("iostream: delimiter not found within max bytes")
 	// ErrAlreadyReading is returned by a read started while another read
-	// is pending.
-	ErrAlreadyReading = errors.New("iostream: a read is already pending")
+	// is pending or a read handler (SetReadHandler) is set.
+	ErrAlreadyReading = errors.New("iostream: a read is already pending or a read handler is set")
+	// ErrTLSActive is returned by StartTLS on a stream that already uses
+	// TLS or is still connecting.
+	ErrTLSActive = errors.New("iostream: stream already uses TLS or is not connected")
+	// ErrNoAddress is returned when a name resolves to no address of the
+	// asked family (by Resolver.Resolve, TCPClient.Connect, BindSockets).
+	ErrNoAddress = errors.New("iostream: no address of the asked family")
+	// ErrNoTLSConfig is returned by StartTLS given a nil *tls.Config.
+	ErrNoTLSConfig = errors.New("iostream: StartTLS needs a *tls.Config")
 )
 
 // StreamClosedError is the error of operations on a closed stream. Cause
-// is why it closed: nil for a clean close or EOF, else the socket's error.
-// errors.Is(err, ErrStreamClosed) matches it.
+// is why it closed: nil for a clean close or EOF, else the socket's error
+// (a *net.OpError wrapping the errno), ErrBufferFull, ErrUnsatisfiableRead
+// or a TLS handshake error. errors.Is(err, ErrStreamClosed) matches it, and
+// errors.Is and errors.As see through it to the cause.
 type StreamClosedError struct {
 	Cause error
 }
 
+// Error says the stream is closed, and why.
 func (e *StreamClosedError) Error() string {
 	if e.Cause == nil {
 		return ErrStreamClosed.Error()

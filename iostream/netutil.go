@@ -16,7 +16,8 @@ import (
 // _DEFAULT_BACKLOG).
 const DefaultBacklog = 128
 
-// Address families for BindSockets.
+// Address families, for BindSockets, Resolver.Resolve and
+// ConnectOptions.Family.
 const (
 	FamilyAny  = unix.AF_UNSPEC
 	FamilyIPv4 = unix.AF_INET
@@ -30,6 +31,9 @@ const (
 // and the sockets after the first reuse the first one's. reusePort sets
 // SO_REUSEPORT so several loops (or processes) can share the port. The
 // sockets are non-blocking with SO_REUSEADDR; IPv6 sockets are IPv6-only.
+// On failure it returns the error (errors.Is finds the errno, such as
+// syscall.EADDRINUSE) and leaves nothing open. It touches no loop, so any
+// goroutine may call it; a name is resolved with a blocking lookup.
 func BindSockets(port int, address string, family, backlog int, reusePort bool) ([]int, error) {
 	if backlog <= 0 {
 		backlog = DefaultBacklog
@@ -112,7 +116,7 @@ func bindAddresses(address string, family int) ([]netip.Addr, error) {
 		out = append(out, ip)
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("iostream: no address of the asked family for %q", address)
+		return nil, fmt.Errorf("iostream: bind %q: %w", address, ErrNoAddress)
 	}
 	return out, nil
 }
@@ -129,6 +133,8 @@ func ipv6Available() bool {
 // BindUnixSocket creates a listening Unix socket at path (Tornado's
 // bind_unix_socket), replacing a stale socket file but refusing to replace
 // any other file. mode sets the file's permissions (0 leaves the umask's).
+// On failure it returns the error and leaves no socket open. It touches no
+// loop, so any goroutine may call it.
 func BindUnixSocket(path string, mode os.FileMode, backlog int) (int, error) {
 	if backlog <= 0 {
 		backlog = DefaultBacklog

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"regexp"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/gornado/gornado/future"
 )
 
@@ -36,35 +34,46 @@ type readOp struct {
 
 // ReadBytes reads n bytes. With partial, it completes as soon as any bytes
 // are available, with at most n of them. It fails with a
-// *StreamClosedError if the stream closes first.
+// *StreamClosedError if the stream closes first (errors.Is finds
+// ErrStreamClosed, and the socket's error if there was one), with
+// ErrAlreadyReading if a read is pending or a read handler is set, and
+// with ErrBufferFull (closing the stream) if n exceeds MaxBufferSize, once
+// that much has arrived.
+// Loop-only.
 func (s *IOStream) ReadBytes(n int, partial bool) *future.Future[[]byte] {
 	return s.startRead(readOp{kind: readBytes, n: n, partial: partial})
 }
 
 // ReadUntil reads up to and including the first delim. With max > 0 it
 // fails with ErrUnsatisfiableRead, closing the stream, if max bytes arrive
-// without the delimiter (or the delimiter ends past max).
+// without the delimiter (or the delimiter ends past max). Other failures
+// are ReadBytes's. Loop-only.
 func (s *IOStream) ReadUntil(delim []byte, max int) *future.Future[[]byte] {
 	return s.startRead(readOp{kind: readUntil, delim: delim, max: max})
 }
 
-// ReadUntilRegex reads up to and including the first match of re, with max
-// as in ReadUntil.
+// ReadUntilRegex reads up to and including the end of the first match of
+// re in the buffered data, with max and failures as in ReadUntil. As in
+// Tornado, the match is taken as soon as one exists, so a pattern that
+// could match more (`a+`) matches what has arrived. Loop-only.
 func (s *IOStream) ReadUntilRegex(re *regexp.Regexp, max int) *future.Future[[]byte] {
 	return s.startRead(readOp{kind: readRegex, re: re, max: max})
 }
 
-// ReadUntilClose reads everything until the peer closes the stream. It
-// fails only if the stream closes with an error.
+// ReadUntilClose reads everything until the peer closes the stream, and
+// completes with it (also when the stream is closed locally). It fails
+// only if the stream closes with an error, or with ErrBufferFull past
+// MaxBufferSize. Loop-only.
 func (s *IOStream) ReadUntilClose() *future.Future[[]byte] {
 	return s.startRead(readOp{kind: readClose})
 }
 
 // ReadInto fills buf and completes with the count; with partial, as soon
 // as any bytes arrived. buf belongs to the stream until the future is done.
+// Failures are ReadBytes's. Loop-only.
 func (s *IOStream) ReadInto(buf []byte, partial bool) *future.Future[int] {
 	f := future.New[int](s.loop)
-	if s.rd.kind != readNone {
+	if s.rd.kind != readNone || s.push != nil {
 		f.SetError(ErrAlreadyReading)
 		return f
 	}
@@ -73,28 +82,16 @@ func (s *IOStream) ReadInto(buf []byte, partial bool) *future.Future[int] {
 	return f
 }
 
-// SetReadHandler puts the stream in push mode, for protocols that parse
-// what they get (the HTTP server uses it): fn is called with all buffered,
-// unread data whenever more arrives and returns how many bytes it
-// consumed; the rest is offered again, with what follows, next time. data
-// is valid only during the call. nil leaves push mode (reading pauses
-// unless a read is pending). If unconsumed data grows past MaxBufferSize
-// the stream closes with ErrBufferFull.
-func (s *IOStream) SetReadHandler(fn func(data []byte) int) {
-	s.push = fn
-	if fn != nil && s.rpos < len(s.rbuf) {
-		s.deliverPush()
-	}
-	s.updateInterest()
-}
-
-// Buffered returns the number of bytes read from the socket and not yet
-// consumed.
+// Buffered returns the number of bytes read from the socket (decrypted,
+// for TLS) and not yet consumed.
 func (s *IOStream) Buffered() int { return len(s.rbuf) - s.rpos }
+
+// wantsData reports whether someone waits for more data.
+func (s *IOStream) wantsData() bool { return s.rd.kind != readNone || s.push != nil }
 
 func (s *IOStream) startRead(op readOp) *future.Future[[]byte] {
 	f := future.New[[]byte](s.loop)
-	if s.rd.kind != readNone {
+	if s.rd.kind != readNone || s.push != nil {
 		f.SetError(ErrAlreadyReading)
 		return f
 	}
@@ -104,9 +101,18 @@ func (s *IOStream) startRead(op readOp) *future.Future[[]byte] {
 	return f
 }
 
-// afterStart completes the new read from the buffer if it can, and else
-// waits for the socket (or fails it if the stream is closed).
+// afterStart settles a new read, unless a read handler is running: the
+// bytes it is about to consume must not go to the read, so deliverPush
+// settles it when the handler returns.
 func (s *IOStream) afterStart() {
+	if !s.pushing {
+		s.settleRead()
+	}
+}
+
+// settleRead completes the pending read from the buffer if it can, fails
+// it if the stream is closed, and else waits for the socket.
+func (s *IOStream) settleRead() {
 	if s.trySatisfy() {
 		return
 	}
@@ -196,101 +202,4 @@ func (s *IOStream) finishReadOnClose() {
 	if s.rd.kind == readNone && s.rpos >= len(s.rbuf) {
 		s.releaseRead()
 	}
-}
-
-func (s *IOStream) consume(n int) {
-	s.rpos += n
-	if s.rpos >= len(s.rbuf) {
-		s.releaseRead()
-	}
-}
-
-func (s *IOStream) releaseRead() {
-	if s.rbuf != nil {
-		putBuf(s.rbuf)
-	}
-	s.rbuf, s.rpos = nil, 0
-}
-
-// handleRead reads what the socket has, delivers it, and closes the stream
-// on EOF once the data is delivered.
-func (s *IOStream) handleRead() {
-	for {
-		space, err := s.makeRoom()
-		if err != nil {
-			s.closeWith(err)
-			return
-		}
-		n, err := unix.Read(s.fd, space)
-		if err == unix.EINTR {
-			continue
-		}
-		if err == unix.EAGAIN {
-			break
-		}
-		if err != nil {
-			s.closeWith(err)
-			return
-		}
-		if n == 0 {
-			s.eof = true
-			break
-		}
-		s.rbuf = s.rbuf[:len(s.rbuf)+n]
-		if n < len(space) {
-			break // drained, most likely; level-triggered polling tells us if not
-		}
-		s.deliver() // let the reader consume before reading more
-		if s.closed {
-			return
-		}
-	}
-	s.deliver()
-	if s.eof && !s.closed {
-		s.closeWith(nil)
-	}
-}
-
-// deliver hands buffered data to the push handler or the pending read.
-func (s *IOStream) deliver() {
-	if s.push != nil {
-		s.deliverPush()
-	} else if s.rd.kind != readNone {
-		s.trySatisfy()
-	}
-}
-
-func (s *IOStream) deliverPush() {
-	for s.push != nil && !s.closed && s.rpos < len(s.rbuf) {
-		n := s.push(s.rbuf[s.rpos:])
-		if s.closed || n <= 0 {
-			return
-		}
-		s.consume(n)
-	}
-}
-
-// makeRoom returns free space at the end of the read buffer, taking a
-// buffer from the pool, compacting or growing it as needed. It fails with
-// ErrBufferFull past MaxBufferSize.
-func (s *IOStream) makeRoom() ([]byte, error) {
-	if s.rbuf == nil {
-		s.rbuf = getBuf()
-	}
-	if cap(s.rbuf)-len(s.rbuf) < readChunk/4 {
-		buffered := len(s.rbuf) - s.rpos
-		if buffered >= s.cfg.MaxBufferSize {
-			return nil, ErrBufferFull
-		}
-		if s.rpos > 0 && buffered < cap(s.rbuf)/2 {
-			n := copy(s.rbuf, s.rbuf[s.rpos:])
-			s.rbuf, s.rpos = s.rbuf[:n], 0
-		} else {
-			grown := make([]byte, buffered, min(2*cap(s.rbuf), s.cfg.MaxBufferSize+readChunk))
-			copy(grown, s.rbuf[s.rpos:])
-			putBuf(s.rbuf)
-			s.rbuf, s.rpos = grown, 0
-		}
-	}
-	return s.rbuf[len(s.rbuf):cap(s.rbuf)], nil
 }

@@ -17,8 +17,10 @@ const (
 
 // Config sets a stream's limits. The zero value works.
 type Config struct {
-	// MaxBufferSize bounds the read buffer; zero means 100 MiB. A read
-	// that would need more fails with ErrBufferFull and closes the stream.
+	// MaxBufferSize bounds the read buffer: the stream never holds more
+	// unread bytes than this. Zero means 100 MiB. A pending read (or a
+	// read handler) that needs more fails with ErrBufferFull and the
+	// stream closes.
 	MaxBufferSize int
 	// MaxWriteBufferSize bounds the bytes queued for writing; zero means
 	// no bound. A write past it fails with ErrBufferFull.
@@ -26,7 +28,8 @@ type Config struct {
 }
 
 // IOStream is a non-blocking stream over a socket on one loop. Create one
-// with New (or get one from TCPServer or TCPClient). Loop-only.
+// with New (or get one from TCPServer or TCPClient); StartTLS turns it into
+// a TLS stream with the same API. Loop-only.
 type IOStream struct {
 	loop *ioloop.IOLoop
 	fd   int
@@ -36,10 +39,12 @@ type IOStream struct {
 	registered bool
 	closed     bool
 	eof        bool
+	pushing    bool  // inside deliverPush: reads wait, no nested delivery
 	err        error // why it closed; nil for a clean close
 	onClose    func()
 	afterClose func(*IOStream) // the server's connection count
 	connecting *future.Future[*IOStream]
+	tls        *tlsState // nil for a plain stream
 
 	// Read side: rbuf[rpos:] is buffered, unread data.
 	rbuf []byte
@@ -53,7 +58,9 @@ type IOStream struct {
 }
 
 // New wraps fd, a connected socket, in a stream on loop and sets it
-// non-blocking. The stream owns fd from then on: Close closes it.
+// non-blocking. The stream owns fd from then on: Close closes it. It fails
+// if fd cannot be made non-blocking or registered with the loop (the
+// caller still owns fd then). Loop-only.
 func New(loop *ioloop.IOLoop, fd int, cfg Config) (*IOStream, error) {
 	if err := unix.SetNonblock(fd, true); err != nil {
 		return nil, wrap("set non-blocking", err)
@@ -76,18 +83,23 @@ func (s *IOStream) FD() int {
 func (s *IOStream) Closed() bool { return s.closed }
 
 // Error returns why the stream closed: nil while open or after a clean
-// close or EOF, else the error (a socket error, ErrBufferFull, ...).
+// close or EOF, else the error (a socket error, ErrBufferFull, a TLS
+// handshake error, ...).
 func (s *IOStream) Error() error { return s.err }
 
 // SetCloseCallback arranges for fn to run on the loop when the stream
-// closes, for whatever reason. A stream with a close callback watches its
-// socket even with no read pending, so a peer's close is noticed.
+// closes, for whatever reason; nil removes it. A stream with a close
+// callback watches its socket even with no read pending, so a peer's close
+// is noticed, as long as no unread data is buffered (as in Tornado: the
+// stream reads at most one chunk ahead of its reader). Loop-only.
 func (s *IOStream) SetCloseCallback(fn func()) {
 	s.onClose = fn
 	s.updateInterest()
 }
 
-// SetNodelay turns Nagle's algorithm off (true) or on for TCP sockets.
+// SetNodelay turns Nagle's algorithm off (true) or on for TCP sockets. It
+// fails with a *StreamClosedError on a closed stream, or with the
+// setsockopt error (on a Unix socket, say). Loop-only.
 func (s *IOStream) SetNodelay(on bool) error {
 	if s.closed {
 		return s.closedErr()
@@ -99,7 +111,8 @@ func (s *IOStream) SetNodelay(on bool) error {
 	return wrap("set TCP_NODELAY", unix.SetsockoptInt(s.fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, v))
 }
 
-// LocalAddr and RemoteAddr return the socket's addresses, or nil.
+// LocalAddr returns the socket's own address (a *net.TCPAddr or
+// *net.UnixAddr), or nil once closed. Loop-only.
 func (s *IOStream) LocalAddr() net.Addr {
 	if s.closed {
 		return nil
@@ -111,7 +124,8 @@ func (s *IOStream) LocalAddr() net.Addr {
 	return sockaddrToAddr(sa)
 }
 
-// RemoteAddr returns the peer's address, or nil.
+// RemoteAddr returns the peer's address, or nil once closed or before the
+// socket connects. Loop-only.
 func (s *IOStream) RemoteAddr() net.Addr {
 	if s.closed {
 		return nil
@@ -126,9 +140,15 @@ func (s *IOStream) RemoteAddr() net.Addr {
 // Close closes the stream and its socket: a pending read fails with a
 // *StreamClosedError (ReadUntilClose completes with the data), pending
 // writes fail, and the close callback is scheduled. Data still queued for
-// writing is dropped; await the last Write first to send it. Closing twice
-// does nothing.
-func (s *IOStream) Close() { s.closeWith(nil) }
+// writing is dropped; await the last Write first to send it. A TLS stream
+// whose write queue is empty sends a close_notify alert first. Closing
+// twice does nothing. Loop-only.
+func (s *IOStream) Close() {
+	if t := s.tls; t != nil && !s.closed && !t.handshaking && s.w.size == 0 {
+		t.closeNotify()
+	}
+	s.closeWith(nil)
+}
 
 func (s *IOStream) closeWith(err error) {
 	if s.closed {
@@ -149,6 +169,9 @@ func (s *IOStream) closeWith(err error) {
 	if s.connecting != nil {
 		s.connecting.SetError(s.closedErr())
 		s.connecting = nil
+	}
+	if s.tls != nil {
+		s.tls.streamClosed()
 	}
 	if s.afterClose != nil {
 		s.afterClose(s)
@@ -171,6 +194,10 @@ func (s *IOStream) handleEvents(fd int, ev ioloop.Events) {
 		s.finishConnect()
 		return
 	}
+	if t := s.tls; t != nil && t.handshaking {
+		t.handleEvents(ev)
+		return
+	}
 	if ev&(ioloop.Read|ioloop.Error) != 0 {
 		s.handleRead()
 	}
@@ -179,28 +206,37 @@ func (s *IOStream) handleEvents(fd int, ev ioloop.Events) {
 	}
 	if !s.closed && ev&ioloop.Error != 0 && s.w.size == 0 {
 		if errno, err := unix.GetsockoptInt(s.fd, unix.SOL_SOCKET, unix.SO_ERROR); err == nil && errno != 0 {
-			s.closeWith(unix.Errno(errno))
+			s.closeWith(wrap("socket", unix.Errno(errno)))
 		}
 	}
 	s.updateInterest()
 }
 
 // updateInterest tells the loop what the stream waits for: Read while a
-// read is pending, a push reader is set or a close callback wants to know
-// of EOF; Write while data is queued.
+// read is pending or a push reader is set, or while a close callback wants
+// to know of EOF and nothing is buffered; Write while data is queued.
 func (s *IOStream) updateInterest() {
 	if s.closed || !s.registered {
 		return
 	}
 	var want ioloop.Events
-	if s.connecting != nil {
+	switch {
+	case s.connecting != nil:
 		want = ioloop.Write
-	} else {
-		if s.rd.kind != readNone || s.push != nil || s.onClose != nil {
+	case s.tls != nil && s.tls.handshaking:
+		want = s.tls.interest()
+		if s.w.size > 0 {
+			want |= ioloop.Write
+		}
+	default:
+		if s.wantsData() || (s.onClose != nil && s.rpos >= len(s.rbuf)) {
 			want |= ioloop.Read
 		}
 		if s.w.size > 0 {
 			want |= ioloop.Write
+		}
+		if s.tls != nil {
+			s.tls.maybeKick()
 		}
 	}
 	if want != s.interest {

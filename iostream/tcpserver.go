@@ -1,17 +1,23 @@
 package iostream
 
 import (
+	"crypto/tls"
 	"log/slog"
 	"net"
 	"strconv"
+	"time"
 
 	"golang.org/x/sys/unix"
 
+	"github.com/gornado/gornado/future"
 	"github.com/gornado/gornado/ioloop"
 )
 
 // Handler receives each connection a TCPServer accepts.
 type Handler interface {
+	// HandleStream is called on the loop with each new stream (for a
+	// TLS server, once its handshake is done), and must not block: it
+	// starts a coroutine or sets a read handler, and owns s from then on.
 	HandleStream(s *IOStream)
 }
 
@@ -24,6 +30,11 @@ func (f HandlerFunc) HandleStream(s *IOStream) { f(s) }
 // acceptBatch is how many connections one readiness event may accept.
 const acceptBatch = 128
 
+// acceptRetry is how long a server out of file descriptors (or memory)
+// stops accepting before it tries again, instead of spinning on a listener
+// that stays readable.
+const acceptRetry = 100 * time.Millisecond
+
 // ServerConfig configures a TCPServer. The zero value works.
 type ServerConfig struct {
 	// Stream sets the limits of accepted streams.
@@ -32,8 +43,21 @@ type ServerConfig struct {
 	// bound the server stops accepting (the kernel's backlog holds new
 	// ones) until a connection closes.
 	MaxConnections int
-	// Logger receives accept errors; nil means the loop's logger.
+	// Logger receives accept errors (and, at debug level, failed TLS
+	// handshakes); nil means the loop's logger.
 	Logger *slog.Logger
+	// TLS, when set, makes the server speak TLS: each accepted stream
+	// does the server side of the handshake (StartTLS) and is handed to
+	// the Handler only once it succeeded, so HandleStream can read the
+	// negotiated ALPN protocol with ConnectionState. A connection whose
+	// handshake fails is closed and never seen. Pick certificates per
+	// client with GetCertificate (SNI) or GetConfigForClient.
+	TLS *tls.Config
+	// HandshakeTimeout, when positive, closes a TLS connection whose
+	// handshake has not completed that long after it was accepted. A
+	// client that has sent nothing costs no goroutine, but one stalled
+	// mid-handshake holds one until then.
+	HandshakeTimeout time.Duration
 }
 
 // TCPServer accepts connections on one loop and hands each, as an
@@ -50,10 +74,12 @@ type TCPServer struct {
 	bound     []int // bound, not yet started
 	listeners []int
 	conns     map[*IOStream]struct{}
-	paused    bool
+	paused    bool            // at MaxConnections
+	backoff   *ioloop.Timeout // out of fds: accepting resumes when it fires
 }
 
-// NewTCPServer returns a server that is not listening yet.
+// NewTCPServer returns a server that is not listening yet; h receives
+// each accepted stream, on the loop. Loop-only.
 func NewTCPServer(loop *ioloop.IOLoop, h Handler, cfg ServerConfig) *TCPServer {
 	log := cfg.Logger
 	if log == nil {
@@ -62,8 +88,10 @@ func NewTCPServer(loop *ioloop.IOLoop, h Handler, cfg ServerConfig) *TCPServer {
 	return &TCPServer{loop: loop, handler: h, cfg: cfg, log: log, conns: map[*IOStream]struct{}{}}
 }
 
-// Listen binds addr ("host:port"; an empty host is every interface, port
-// 0 a free port) and starts accepting.
+// Listen binds addr ("host:port"; an empty host is every interface, IPv4
+// and IPv6, a name every address it resolves to; port 0 a free port, the
+// same for each socket) and starts accepting. It returns the error of
+// parsing, resolving or binding, with nothing left open. Loop-only.
 func (s *TCPServer) Listen(addr string) error {
 	host, portStr, err := net.SplitHostPort(addr)
 	if err != nil {
@@ -80,7 +108,9 @@ func (s *TCPServer) Listen(addr string) error {
 	return s.AddSockets(fds)
 }
 
-// Bind binds sockets as BindSockets does; Start starts accepting on them.
+// Bind binds sockets as BindSockets does, without accepting yet (bind
+// before dropping privileges, start later); Start starts accepting on
+// them. It returns BindSockets's error. Loop-only.
 func (s *TCPServer) Bind(port int, address string, family, backlog int, reusePort bool) error {
 	fds, err := BindSockets(port, address, family, backlog, reusePort)
 	if err != nil {
@@ -90,26 +120,25 @@ func (s *TCPServer) Bind(port int, address string, family, backlog int, reusePor
 	return nil
 }
 
-// Start starts accepting on the sockets Bind bound.
+// Start starts accepting on the sockets Bind bound. It fails only if the
+// loop cannot watch a socket. Loop-only.
 func (s *TCPServer) Start() error {
 	fds := s.bound
 	s.bound = nil
 	return s.AddSockets(fds)
 }
 
-// AddSockets starts accepting on listening sockets; the server owns them
-// from then on and Stop closes them.
+// AddSockets starts accepting on listening sockets (from BindSockets or
+// BindUnixSocket); the server owns them from then on and Stop closes them.
+// If one cannot be added, it and the ones after it are closed and the
+// error returned; those before it stay added. Loop-only.
 func (s *TCPServer) AddSockets(fds []int) error {
 	for i, fd := range fds {
 		if err := unix.SetNonblock(fd, true); err != nil {
 			closeAll(fds[i:])
 			return wrap("set non-blocking", err)
 		}
-		events := ioloop.Read
-		if s.paused {
-			events = 0
-		}
-		if err := s.loop.AddHandler(fd, events, s.accept); err != nil {
+		if err := s.loop.AddHandler(fd, s.acceptEvents(), s.accept); err != nil {
 			closeAll(fds[i:])
 			return err
 		}
@@ -118,8 +147,8 @@ func (s *TCPServer) AddSockets(fds []int) error {
 	return nil
 }
 
-// Addrs returns the addresses the server listens on (to learn the port
-// the kernel picked for port 0).
+// Addrs returns the addresses the server listens on, or has bound (to
+// learn the port the kernel picked for port 0). Loop-only.
 func (s *TCPServer) Addrs() []net.Addr {
 	var out []net.Addr
 	for _, fd := range append(s.listeners, s.bound...) {
@@ -130,12 +159,18 @@ func (s *TCPServer) Addrs() []net.Addr {
 	return out
 }
 
-// Connections returns the number of open accepted connections.
+// Connections returns the number of open accepted connections, those
+// still in their TLS handshake included. Loop-only.
 func (s *TCPServer) Connections() int { return len(s.conns) }
 
-// Stop stops listening and closes the listening sockets. Open connections
-// are left alone (the HTTP server's Shutdown closes them gracefully).
+// Stop stops listening and closes the listening sockets (new connections
+// are refused). Open connections are left alone (the HTTP server's
+// Shutdown closes them gracefully). Loop-only.
 func (s *TCPServer) Stop() {
+	if s.backoff != nil {
+		s.loop.RemoveTimeout(s.backoff)
+		s.backoff = nil
+	}
 	for _, fd := range s.listeners {
 		s.loop.RemoveHandler(fd)
 		unix.Close(fd)
@@ -144,7 +179,7 @@ func (s *TCPServer) Stop() {
 	s.listeners, s.bound = nil, nil
 }
 
-// CloseConnections closes every open accepted connection.
+// CloseConnections closes every open accepted connection. Loop-only.
 func (s *TCPServer) CloseConnections() {
 	for c := range s.conns {
 		c.Close()
@@ -161,18 +196,24 @@ func closeAll(fds []int) {
 // connections per event.
 func (s *TCPServer) accept(lfd int, _ ioloop.Events) {
 	for range acceptBatch {
-		if s.paused {
+		if s.paused || s.backoff != nil {
 			return
 		}
-		fd, _, err := accept(lfd)
+		fd, sa, err := accept(lfd)
 		switch err {
 		case nil:
 		case unix.EAGAIN:
 			return
 		case unix.EINTR, unix.ECONNABORTED, unix.EPROTO:
 			continue
+		case unix.EMFILE, unix.ENFILE, unix.ENOBUFS, unix.ENOMEM:
+			// The listener stays readable: stop watching it for a while
+			// rather than spin on the error.
+			s.log.Error("iostream: accept failed; pausing", "err", err, "for", acceptRetry)
+			s.backoff = s.loop.CallLater(acceptRetry, s.endBackoff)
+			s.updateListeners()
+			return
 		default:
-			// EMFILE and friends: log, and let the next event retry.
 			s.log.Error("iostream: accept failed", "err", err)
 			return
 		}
@@ -185,25 +226,52 @@ func (s *TCPServer) accept(lfd int, _ ioloop.Events) {
 		s.conns[st] = struct{}{}
 		st.afterClose = s.connClosed
 		if max := s.cfg.MaxConnections; max > 0 && len(s.conns) >= max {
-			s.pause(true)
+			s.paused = true
+			s.updateListeners()
+		}
+		if s.cfg.TLS != nil {
+			s.handshake(st, sa)
+			continue
 		}
 		s.handler.HandleStream(st)
 	}
 }
 
+// handshake hands st to the handler once its TLS handshake succeeds.
+func (s *TCPServer) handshake(st *IOStream, sa unix.Sockaddr) {
+	f := st.startTLS(true, s.cfg.TLS, s.cfg.HandshakeTimeout)
+	f.AddDoneCallback(func(f *future.Future[*IOStream]) {
+		if err := f.Err(); err != nil {
+			s.log.Debug("iostream: TLS handshake failed", "remote", sockaddrToAddr(sa), "err", err)
+			return
+		}
+		s.handler.HandleStream(st)
+	})
+}
+
 func (s *TCPServer) connClosed(st *IOStream) {
 	delete(s.conns, st)
 	if s.paused && len(s.conns) < s.cfg.MaxConnections {
-		s.pause(false)
+		s.paused = false
+		s.updateListeners()
 	}
 }
 
-func (s *TCPServer) pause(on bool) {
-	s.paused = on
-	events := ioloop.Read
-	if on {
-		events = 0
+func (s *TCPServer) endBackoff() {
+	s.backoff = nil
+	s.updateListeners()
+}
+
+// acceptEvents is what the listeners wait for: nothing while paused.
+func (s *TCPServer) acceptEvents() ioloop.Events {
+	if s.paused || s.backoff != nil {
+		return 0
 	}
+	return ioloop.Read
+}
+
+func (s *TCPServer) updateListeners() {
+	events := s.acceptEvents()
 	for _, fd := range s.listeners {
 		s.loop.UpdateHandler(fd, events)
 	}

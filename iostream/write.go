@@ -29,14 +29,24 @@ type writeWaiter struct {
 }
 
 // Write sends b and returns a future that completes once every byte of it
-// has been handed to the kernel. It tries the socket at once and copies
-// only what the socket did not take, so b may be reused when Write
-// returns. On a closed stream the future fails with a *StreamClosedError;
-// past MaxWriteBufferSize with ErrBufferFull.
+// has been handed to the kernel (encrypted, on a TLS stream). It tries the
+// socket at once and copies only what the socket did not take, so b may be
+// reused when Write returns. Futures of successive writes complete in
+// order. On a closed stream the future fails with a *StreamClosedError;
+// past MaxWriteBufferSize with ErrBufferFull (the stream stays open).
+// Loop-only.
 func (s *IOStream) Write(b []byte) *future.Future[struct{}] {
 	if err := s.Send(b); err != nil {
 		return future.Failed[struct{}](s.loop, err)
 	}
+	if t := s.tls; t != nil && len(t.early) > 0 {
+		return t.earlyFuture()
+	}
+	return s.writeFuture()
+}
+
+// writeFuture returns a future for everything queued so far.
+func (s *IOStream) writeFuture() *future.Future[struct{}] {
 	if s.w.size == 0 {
 		if s.doneF == nil {
 			s.doneF = future.Resolved(s.loop, struct{}{})
@@ -50,19 +60,30 @@ func (s *IOStream) Write(b []byte) *future.Future[struct{}] {
 
 // Send is Write without the future, for code that tracks flushing with
 // OnFlush or not at all: it returns the error Write's future would fail
-// with at once.
+// with at once. Loop-only.
 func (s *IOStream) Send(b []byte) error {
 	if s.closed {
 		return s.closedErr()
 	}
-	if max := s.cfg.MaxWriteBufferSize; max > 0 && s.w.size+len(b) > max {
+	if max := s.cfg.MaxWriteBufferSize; max > 0 && s.pendingWrite()+len(b) > max {
 		return ErrBufferFull
+	}
+	if s.tls != nil {
+		return s.tls.send(b)
+	}
+	return s.sendRaw(b)
+}
+
+// sendRaw writes b to the socket, queueing what it does not take.
+func (s *IOStream) sendRaw(b []byte) error {
+	if s.closed {
+		return s.closedErr()
 	}
 	s.w.queued += int64(len(b))
 	if s.w.size == 0 {
 		n, err := writeOnce(s.fd, b)
 		if err != nil {
-			s.closeWith(err)
+			s.closeWith(wrap("write", err))
 			return s.closedErr()
 		}
 		s.w.written += int64(n)
@@ -76,14 +97,25 @@ func (s *IOStream) Send(b []byte) error {
 	return nil
 }
 
-// Writing reports whether data is queued, waiting for the socket.
-func (s *IOStream) Writing() bool { return s.w.size > 0 }
+// pendingWrite is the bytes accepted by Write and Send and not yet handed
+// to the kernel, counting plaintext held back during a TLS handshake.
+func (s *IOStream) pendingWrite() int {
+	n := s.w.size
+	if s.tls != nil {
+		n += s.tls.earlySize
+	}
+	return n
+}
+
+// Writing reports whether written data is waiting for the socket.
+func (s *IOStream) Writing() bool { return s.pendingWrite() > 0 }
 
 // OnFlush runs fn (on the loop, inline) once nothing is queued for
-// writing: at once if the queue is empty. If the stream closes first, fn
-// does not run.
+// writing: at once if the queue is empty. Functions registered while data
+// is queued run in order when the queue drains. If the stream closes
+// first, fn does not run. Loop-only.
 func (s *IOStream) OnFlush(fn func()) {
-	if s.w.size == 0 && !s.closed {
+	if !s.Writing() && !s.closed {
 		fn()
 		return
 	}
@@ -117,18 +149,24 @@ func (s *IOStream) handleWrite() {
 			break
 		}
 		if err != nil {
-			s.closeWith(err)
+			s.closeWith(wrap("write", err))
 			return
 		}
 		s.w.advance(n)
 	}
 	s.w.complete()
-	if s.w.size == 0 && len(s.w.onFlush) > 0 {
-		fns := s.w.onFlush
-		s.w.onFlush = nil
-		for _, fn := range fns {
-			fn()
-		}
+	s.flushed()
+}
+
+// flushed runs the OnFlush functions if nothing is left to write.
+func (s *IOStream) flushed() {
+	if s.closed || s.Writing() || len(s.w.onFlush) == 0 {
+		return
+	}
+	fns := s.w.onFlush
+	s.w.onFlush = nil
+	for _, fn := range fns {
+		fn()
 	}
 }
 

@@ -1,0 +1,5 @@
+//go:build race
+
+package iostream_test
+
+const raceEnabled = true

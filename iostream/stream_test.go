@@ -1,0 +1,197 @@
+package iostream_test
+
+import (
+	"bytes"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/gornado/gornado/future"
+	"github.com/gornado/gornado/gen"
+	"github.com/gornado/gornado/iostream"
+)
+
+// Close fails the pending read and writes, drops queued data, and runs the
+// close callback once, however often it is called.
+func TestCloseFailsPendingAndCallsBackOnce(t *testing.T) {
+	forTransports(t, func(t *testing.T, tr transport) {
+		checkFDs(t)
+		l := newLoop(t)
+		run(t, l, func(co *gen.Co) error {
+			s, _, err := tr.peer(t, co, iostream.Config{})
+			if err != nil {
+				return err
+			}
+			closed := 0
+			s.SetCloseCallback(func() { closed++ })
+			read := s.ReadUntil([]byte("\n"), 0)
+			for !s.Writing() {
+				s.Send(make([]byte, 64<<10))
+			}
+			write := s.Write([]byte("queued"))
+			flushed := false
+			s.OnFlush(func() { flushed = true })
+			s.Close()
+			s.Close()
+			assert.True(t, s.Closed())
+			assert.Equal(t, -1, s.FD())
+			assert.Nil(t, s.LocalAddr())
+			assert.Nil(t, s.RemoteAddr())
+			_, err = gen.Await(co, read)
+			assert.ErrorIs(t, err, iostream.ErrStreamClosed)
+			_, err = gen.Await(co, write)
+			assert.ErrorIs(t, err, iostream.ErrStreamClosed)
+			if err := gen.Moment(co); err != nil {
+				return err
+			}
+			assert.Equal(t, 1, closed)
+			assert.False(t, flushed)
+			assert.False(t, s.Writing())
+			// ReadUntilClose on a locally closed stream completes, empty.
+			rest, err := gen.Await(co, s.ReadUntilClose())
+			assert.NoError(t, err)
+			assert.Empty(t, rest)
+			return nil
+		})
+	})
+}
+
+// A close callback notices the peer's close with no read pending.
+func TestCloseCallbackSeesPeerClose(t *testing.T) {
+	forTransports(t, func(t *testing.T, tr transport) {
+		l := newLoop(t)
+		run(t, l, func(co *gen.Co) error {
+			s, peer, err := tr.peer(t, co, iostream.Config{})
+			if err != nil {
+				return err
+			}
+			closed := 0
+			s.SetCloseCallback(func() { closed++ })
+			peer.Close()
+			if err := waitFor(co, "close callback", func() bool { return closed > 0 }); err != nil {
+				return err
+			}
+			assert.True(t, s.Closed())
+			assert.NoError(t, s.Error())
+			if err := gen.Moment(co); err != nil {
+				return err
+			}
+			assert.Equal(t, 1, closed)
+			return nil
+		})
+	})
+}
+
+// Push mode: the handler sees all unread data, consumes what it can parse
+// (whole lines here), and is offered the rest again with what follows;
+// nil pauses delivery until a handler is set again.
+func TestReadHandler(t *testing.T) {
+	forTransports(t, func(t *testing.T, tr transport) {
+		l := newLoop(t)
+		run(t, l, func(co *gen.Co) error {
+			s, peer, err := tr.peer(t, co, iostream.Config{})
+			if err != nil {
+				return err
+			}
+			var lines []string
+			var offered []string
+			handler := func(data []byte) int {
+				offered = append(offered, string(data))
+				i := bytes.IndexByte(data, '\n')
+				if i < 0 {
+					return 0
+				}
+				lines = append(lines, string(data[:i]))
+				return i + 1
+			}
+			s.SetReadHandler(handler)
+			peer.Write([]byte("one\ntw"))
+			if err := waitFor(co, "first line", func() bool { return len(lines) == 1 && s.Buffered() == 2 }); err != nil {
+				return err
+			}
+			assert.Equal(t, []string{"one\ntw", "tw"}, offered, "called again at once with the rest, which it does not consume")
+			peer.Write([]byte("o\nthree\n"))
+			if err := waitFor(co, "three lines", func() bool { return len(lines) == 3 }); err != nil {
+				return err
+			}
+			assert.Equal(t, []string{"one", "two", "three"}, lines)
+			assert.Zero(t, s.Buffered())
+
+			// Paused: data stays in the kernel, unseen.
+			s.SetReadHandler(nil)
+			peer.Write([]byte("four\n"))
+			if err := gen.Sleep(co, 20*time.Millisecond); err != nil { // time for it to arrive, were it read
+				return err
+			}
+			assert.Len(t, lines, 3)
+			s.SetReadHandler(handler)
+			if err := waitFor(co, "line after resume", func() bool { return len(lines) == 4 }); err != nil {
+				return err
+			}
+			assert.Equal(t, "four", lines[3])
+			return nil
+		})
+	})
+}
+
+// A read handler can hand over to a future read: the read sees the data
+// after what the handler consumed, even when the data came in one packet.
+func TestReadHandlerHandsOverToRead(t *testing.T) {
+	forTransports(t, func(t *testing.T, tr transport) {
+		l := newLoop(t)
+		run(t, l, func(co *gen.Co) error {
+			s, peer, err := tr.peer(t, co, iostream.Config{})
+			if err != nil {
+				return err
+			}
+			done := make(chan []byte, 1)
+			var readErr error
+			s.SetReadHandler(func(data []byte) int {
+				i := bytes.Index(data, []byte("\n\n"))
+				if i < 0 {
+					return 0
+				}
+				s.SetReadHandler(nil)
+				s.ReadBytes(4, false).AddDoneCallback(func(f *future.Future[[]byte]) {
+					b, err := f.Result()
+					readErr = err
+					done <- b
+				})
+				// Starting a read inside the handler is allowed; and the
+				// nested delivery does not happen.
+				return i + 2
+			})
+			peer.Write([]byte("head\n\nbodyrest"))
+			if err := waitFor(co, "body", func() bool { return len(done) > 0 }); err != nil {
+				return err
+			}
+			assert.NoError(t, readErr)
+			assert.Equal(t, "body", string(<-done))
+			assert.Equal(t, 4, s.Buffered())
+			return nil
+		})
+	})
+}
+
+func TestSetNodelayAndAddrs(t *testing.T) {
+	l := newLoop(t)
+	run(t, l, func(co *gen.Co) error {
+		c, srv, err := pair(t, co, iostream.Config{})
+		if err != nil {
+			return err
+		}
+		assert.NoError(t, c.SetNodelay(true))
+		assert.NoError(t, c.SetNodelay(false))
+		assert.NoError(t, srv.SetNodelay(true))
+		cl, cr := c.LocalAddr().(*net.TCPAddr), c.RemoteAddr().(*net.TCPAddr)
+		sl, sr := srv.LocalAddr().(*net.TCPAddr), srv.RemoteAddr().(*net.TCPAddr)
+		assert.Equal(t, cl.String(), sr.String())
+		assert.Equal(t, cr.String(), sl.String())
+		assert.True(t, cl.IP.IsLoopback())
+		c.Close()
+		assert.ErrorIs(t, c.SetNodelay(true), iostream.ErrStreamClosed)
+		return nil
+	})
+}
