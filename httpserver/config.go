@@ -1,6 +1,7 @@
 package httpserver
 
 import (
+	"crypto/tls"
 	"log/slog"
 	"net/netip"
 	"time"
@@ -49,6 +50,9 @@ type Config struct {
 	// TrustedDownstream lists proxies to skip when reading the client's
 	// address from X-Forwarded-For (Tornado's trusted_downstream).
 	TrustedDownstream []netip.Prefix
+	// TLS, when set, serves HTTPS: connections are handed to the server
+	// after the TLS handshake, and Request.Protocol is "https".
+	TLS *tls.Config
 	// NoKeepAlive closes every connection after one response.
 	NoKeepAlive bool
 	// Stream sets the limits of each connection's stream.

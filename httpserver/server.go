@@ -76,9 +76,11 @@ func New(loop *ioloop.IOLoop, h Handler, cfg Config) *Server {
 		s.log = loop.Logger()
 	}
 	s.tcp = iostream.NewTCPServer(loop, iostream.HandlerFunc(s.handleStream), iostream.ServerConfig{
-		Stream:         cfg.Stream,
-		MaxConnections: cfg.MaxConnections,
-		Logger:         s.log,
+		Stream:           cfg.Stream,
+		MaxConnections:   cfg.MaxConnections,
+		Logger:           s.log,
+		TLS:              cfg.TLS,
+		HandshakeTimeout: cfg.HeaderTimeout,
 	})
 	s.sweeper = ioloop.NewPeriodicCallback(loop, s.sweep, s.sweepInterval())
 	return s
