@@ -34,6 +34,7 @@ type conn struct {
 	deadline    int64 // unix nanoseconds; 0 for none
 	closeAfter  bool
 	earlyFinish bool // the response finished before the body was read
+	paused      bool // reading stopped while an asynchronous handler runs
 
 	ex       *exchange // the request in progress; nil between requests
 	peer     netip.Addr
@@ -353,6 +354,13 @@ func (c *conn) dispatch() {
 		}
 	}()
 	c.srv.handler.ServeRequest(&c.ex.resp, &c.ex.req)
+	if c.state == stHandling && !c.s.Closed() {
+		// The handler answers later: stop reading meanwhile, so a client
+		// pipelining requests waits in the kernel, not in our buffer. The
+		// stream still notices the client closing (for long polls).
+		c.paused = true
+		c.s.SetReadHandler(nil)
+	}
 }
 
 // willClose reports whether the connection closes after this response.
@@ -382,8 +390,9 @@ func (c *conn) finishRequest() {
 	c.state = stHead
 	c.headStarted = false
 	c.deadline = c.srv.now + int64(c.srv.cfg.IdleTimeout)
-	if !c.inData && c.s.Buffered() > 0 {
-		c.s.SetReadHandler(c.onData) // a pipelined request waits in the buffer
+	if c.paused {
+		c.paused = false
+		c.s.SetReadHandler(c.onData) // delivers a pipelined request at once
 	}
 }
 

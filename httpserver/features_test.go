@@ -275,3 +275,24 @@ func TestShutdownContextCutsConnections(t *testing.T) {
 	expectClosed(t, c)
 	assert.ErrorIs(t, <-shut, context.DeadlineExceeded)
 }
+
+// A request pipelined behind one whose handler answers later waits for it
+// (reading pauses meanwhile) and is answered after it, in order.
+func TestPipelinedBehindAsyncHandler(t *testing.T) {
+	var l *ioloop.IOLoop
+	h := httpserver.HandlerFunc(func(w *httpserver.Response, r *httpserver.Request) {
+		if r.Path == "/slow" {
+			l.CallLater(20*time.Millisecond, func() { w.WriteString("slow"); w.Finish() })
+			return
+		}
+		w.WriteString("fast")
+		w.Finish()
+	})
+	addr := serve(t, h, httpserver.Config{}, func(loop *ioloop.IOLoop, _ *httpserver.Server) { l = loop })
+	c := dial(t, addr)
+	io.WriteString(c, "GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /fast HTTP/1.1\r\nHost: x\r\n\r\n")
+	br := bufio.NewReader(c)
+	_, first := readResponse(t, br, "GET")
+	_, second := readResponse(t, br, "GET")
+	assert.Equal(t, []string{"slow", "fast"}, []string{first, second})
+}
