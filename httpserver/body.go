@@ -129,4 +129,3 @@ func gunzip(b []byte, limit int64) ([]byte, error) {
 	}
 	return out, nil
 }
-
