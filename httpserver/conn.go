@@ -50,6 +50,9 @@ func newConn(srv *Server, s *iostream.IOStream) *conn {
 		c.protocol = "https"
 	}
 	c.deadline = srv.now + int64(srv.cfg.IdleTimeout)
+	// Responses go out whole; Nagle's delay would only hold back the last
+	// segment (Go's net and Tornado turn it off too).
+	s.SetNodelay(true)
 	s.SetCloseCallback(c.onClose)
 	s.SetReadHandler(c.onData)
 	return c

@@ -1,0 +1,46 @@
+// Package benchutil holds what every benchmark server and client shares:
+// the response they all send, a raised file-descriptor limit, and a
+// context that ends on SIGINT or SIGTERM.
+package benchutil
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Body is what every server answers GET / with (Content-Type text/plain).
+const Body = "Hello, world!"
+
+// RaiseNofile lifts RLIMIT_NOFILE to the hard limit (and the hard limit to
+// want, if the process may), so 10,000 connections fit.
+func RaiseNofile(want uint64) {
+	var rl syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &rl); err != nil {
+		return
+	}
+	if rl.Max < want {
+		try := syscall.Rlimit{Cur: want, Max: want}
+		if syscall.Setrlimit(syscall.RLIMIT_NOFILE, &try) == nil {
+			return
+		}
+	}
+	if rl.Cur < rl.Max {
+		rl.Cur = rl.Max
+		if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &rl); err != nil {
+			fmt.Fprintln(os.Stderr, "setrlimit:", err)
+		}
+	}
+}
+
+// SignalContext returns a context that ends on SIGINT or SIGTERM.
+func SignalContext() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
+// Ready announces that the server listens; the scripts wait for the port.
+func Ready(name, addr string) {
+	fmt.Printf("%s serving on http://%s/\n", name, addr)
+}
