@@ -144,7 +144,6 @@ func (c *conn) startRequest(head []byte) error {
 			c.closeAfter = true // RFC 9112 §6.1: faulty framing in 1.0
 		}
 	}
-	r.peer = c.peer
 	r.RemoteIP = c.peerIP
 	r.Protocol = c.protocol
 	if c.srv.cfg.XHeaders {

@@ -34,7 +34,6 @@ func (s *Server) takeExchange(c *conn) *exchange {
 	} else {
 		ex = &exchange{}
 	}
-	ex.req.conn = c
 	ex.resp.reset(c, &ex.req)
 	return ex
 }
@@ -42,7 +41,6 @@ func (s *Server) takeExchange(c *conn) *exchange {
 // releaseExchange takes back an exchange whose response is finished.
 func (s *Server) releaseExchange(ex *exchange) {
 	ex.req.reset()
-	ex.req.conn = nil
 	ex.resp.c, ex.resp.r, ex.resp.onClose = nil, nil, nil
 	ex.recv, ex.gzipRecv = nil, nil
 	if cap(ex.body) > maxKeptBody {

@@ -34,8 +34,6 @@ type Request struct {
 	// proxy's report).
 	Protocol string
 
-	peer     netip.Addr
-	conn     *conn
 	keepOpen bool // the client allows keep-alive
 }
 

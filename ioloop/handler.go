@@ -1,5 +1,7 @@
 package ioloop
 
+import "fmt"
+
 // HandlerFunc handles readiness of a file descriptor: fd is the descriptor
 // and events what is ready (Error is reported even when not asked for).
 type HandlerFunc func(fd int, events Events)
@@ -18,7 +20,7 @@ type fdHandler struct {
 func (l *IOLoop) AddHandler(fd int, events Events, fn HandlerFunc) error {
 	l.checkGoroutine("AddHandler")
 	if fd < 0 {
-		return wrapErr("add handler", ErrNoHandler)
+		return fmt.Errorf("ioloop: add handler: invalid fd %d", fd)
 	}
 	if fd < len(l.handlers) && l.handlers[fd] != nil {
 		return ErrHandlerExists
