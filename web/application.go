@@ -1,0 +1,245 @@
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gornado/gornado/gen"
+	"github.com/gornado/gornado/httpserver"
+	"github.com/gornado/gornado/ioloop"
+)
+
+// Application is a web application: routes from paths to handlers, and
+// the settings they share (Tornado's tornado.web.Application).
+//
+// It serves on a loop through the HTTP/1.1 server (Listen, ListenAndServe,
+// or Handler for an httpserver.Server you build), and it is also an
+// http.Handler, so net/http can serve it too (ServeHTTP).
+//
+// An Application is safe to share between loops and goroutines: its routes
+// and settings do not change once it is built, and its caches lock. Each
+// request's handler runs on one loop.
+type Application struct {
+	settings Settings
+	router   *router
+	fallback *rule
+	streams  bool // some route's handler streams its request body
+	logger   *slog.Logger
+	access   *slog.Logger
+	bufs     sync.Pool
+
+	templates templateCache
+	static    staticState
+	bridge    bridgeState
+	execOnce  sync.Once
+	exec      *ioloop.Executor
+}
+
+// NewApplication builds an application from routes, tried in order, and
+// settings (whose zero value works). It returns an error for a route
+// whose pattern does not compile, that sets neither or both of Handler and
+// HTTPHandler, or whose Name repeats another's. With StaticPath or
+// StaticFS set, it first adds Tornado's static routes (StaticURLPrefix,
+// /favicon.ico and /robots.txt).
+//
+// Each route's factory is called once here, to learn whether its handler
+// streams request bodies (BodyStreamer).
+func NewApplication(routes []Route, settings Settings) (*Application, error) {
+	a := &Application{settings: settings}
+	a.logger = settings.Logger
+	if a.logger == nil {
+		a.logger = slog.Default()
+	}
+	a.access = settings.AccessLog
+	if a.access == nil {
+		a.access = a.logger
+	}
+	if a.settings.StaticURLPrefix == "" {
+		a.settings.StaticURLPrefix = "/static/"
+	}
+	all := append(a.staticRoutes(), routes...)
+	rt, err := newRouter(all)
+	if err != nil {
+		return nil, err
+	}
+	a.router = rt
+	for _, ru := range rt.rules {
+		if ru.Handler != nil {
+			if _, ok := ru.Handler().(BodyStreamer); ok {
+				ru.streams, a.streams = true, true
+			}
+		}
+	}
+	def := settings.DefaultHandler
+	if def == nil {
+		def = NewErrorHandler(http.StatusNotFound)
+	}
+	if a.fallback, err = compileRoute(Route{Pattern: ".*", Handler: def}); err != nil {
+		return nil, err
+	}
+	if _, ok := def().(BodyStreamer); ok {
+		a.fallback.streams, a.streams = true, true
+	}
+	return a, nil
+}
+
+// Settings returns the application's settings.
+func (a *Application) Settings() *Settings { return &a.settings }
+
+// ReverseURL returns the path of the route named name with its groups
+// filled by args (Tornado's reverse_url), or an error if there is no such
+// route, the count of args is wrong, or the pattern cannot be reversed.
+func (a *Application) ReverseURL(name string, args ...any) (string, error) {
+	ru, ok := a.router.named[name]
+	if !ok {
+		return "", &HTTPError{Code: 500, Message: "no route named " + name}
+	}
+	return ru.reverseURL(args)
+}
+
+// Handler returns the httpserver.Handler that serves the application on
+// loop, for an httpserver.Server or Group of your own.
+func (a *Application) Handler(loop *ioloop.IOLoop) httpserver.Handler {
+	s := &loopServer{app: a, loop: loop}
+	if a.streams {
+		return &streamingServer{loopServer: s, pending: make(map[*httpserver.Response]*bodyStream)}
+	}
+	return s
+}
+
+// Listen starts an HTTP server for the application on loop, listening on
+// addr ("host:port"), with Settings.Server's configuration. Loop-only (or
+// before the loop starts).
+func (a *Application) Listen(loop *ioloop.IOLoop, addr string) (*httpserver.Server, error) {
+	srv := httpserver.New(loop, a.Handler(loop), a.settings.Server)
+	if err := srv.Listen(addr); err != nil {
+		return nil, err
+	}
+	return srv, nil
+}
+
+// ListenAndServe serves the application on addr with n loops sharing the
+// port (SO_REUSEPORT), until ctx ends; then it shuts down gracefully.
+func (a *Application) ListenAndServe(ctx context.Context, addr string, n int) error {
+	return httpserver.ListenAndServe(ctx, addr, n, a.Handler, a.settings.Server)
+}
+
+func (a *Application) now() time.Time {
+	if a.settings.Now != nil {
+		return a.settings.Now()
+	}
+	return time.Now()
+}
+
+// route finds the rule for a request, the fallback if none matches.
+func (a *Application) route(sr *httpserver.Request) (*rule, []string) {
+	if ru, args := a.router.find(hostOnly(sr.Host), sr.Path); ru != nil {
+		return ru, args
+	}
+	return a.fallback, nil
+}
+
+// newHandler makes and readies the handler of rule ru for a request.
+func (a *Application) newHandler(loop *ioloop.IOLoop, ru *rule, args []string, out responder, sr *httpserver.Request) *RequestHandler {
+	self := ru.Handler()
+	h := self.requestHandler()
+	if b, ok := a.bufs.Get().(*[]byte); ok {
+		h.buf = (*b)[:0]
+	}
+	h.req.reset(sr, a.now())
+	h.init(a, self, loop, ru, args, out)
+	out.SetCloseCallback(h.onConnectionClose)
+	return h
+}
+
+// release returns what the handler borrowed, once it is finished.
+func (h *RequestHandler) release() {
+	if h.stream != nil {
+		h.stream.end()
+	}
+	if h.gz != nil {
+		h.gz.release()
+		h.gz = nil
+	}
+	if cap(h.buf) > 0 && cap(h.buf) <= maxPooledBuf {
+		b := h.buf[:0]
+		h.Application.bufs.Put(&b)
+	}
+	h.buf = nil
+}
+
+// maxPooledBuf bounds the body buffers kept for reuse.
+const maxPooledBuf = 64 << 10
+
+func (h *RequestHandler) onConnectionClose() {
+	h.closed = true
+	if h.stream != nil {
+		h.stream.fail(httpserver.ErrConnectionClosed)
+	}
+	if c, ok := h.self.(ConnectionCloser); ok {
+		h.safely(c.OnConnectionClose)
+	}
+}
+
+// loopServer serves the application's requests on one loop.
+type loopServer struct {
+	app  *Application
+	loop *ioloop.IOLoop
+}
+
+// ServeRequest routes a request and runs its handler as a coroutine.
+func (s *loopServer) ServeRequest(w *httpserver.Response, r *httpserver.Request) {
+	s.app.serve(s.loop, w, r)
+}
+
+func (a *Application) serve(loop *ioloop.IOLoop, out responder, sr *httpserver.Request) {
+	ru, args := a.route(sr)
+	if ru.HTTPHandler != nil {
+		a.serveMounted(loop, ru.HTTPHandler, out, sr)
+		return
+	}
+	h := a.newHandler(loop, ru, args, out, sr)
+	gen.Go(loop, h.execute)
+}
+
+// logRequest writes the access log record of a finished request.
+func (a *Application) logRequest(h *RequestHandler) {
+	if a.settings.NoAccessLog {
+		return
+	}
+	level := slog.LevelInfo
+	switch {
+	case h.status >= 500:
+		level = slog.LevelError
+	case h.status >= 400:
+		level = slog.LevelWarn
+	}
+	ctx := context.Background()
+	if !a.access.Enabled(ctx, level) {
+		return
+	}
+	r := h.Request
+	a.access.LogAttrs(ctx, level, "request",
+		slog.Int("status", h.status),
+		slog.String("method", r.Method),
+		slog.String("uri", r.Target),
+		slog.String("remote_ip", r.RemoteIP),
+		slog.Duration("duration", a.now().Sub(r.StartTime)))
+}
+
+// logError logs an error that ended a request: server errors with their
+// stack, client errors only if they carry a message (Tornado's
+// log_exception).
+func (a *Application) logError(h *RequestHandler, status int, err error) {
+	if status >= 500 {
+		a.logger.Error("web: request failed", "method", h.Request.Method, "uri", h.Request.Target, "status", status, "error", describe(err))
+		return
+	}
+	var he *HTTPError
+	if asHTTPError(err, &he) && he.Message != "" {
+		a.logger.Warn("web: "+he.Message, "method", h.Request.Method, "uri", h.Request.Target, "status", status)
+	}
+}

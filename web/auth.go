@@ -1,0 +1,86 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// CurrentUserGetter is a handler that knows who is logged in (Tornado's
+// get_current_user), typically from a signed cookie. It runs once per
+// request, the first time CurrentUser is asked. A lookup that must wait
+// (a database) belongs in Prepare, which then calls SetCurrentUser.
+type CurrentUserGetter interface {
+	GetCurrentUser() (any, error)
+}
+
+// CurrentUser returns the logged-in user: what SetCurrentUser set, or
+// what the handler's GetCurrentUser returns (nil for nobody; its error is
+// logged and counts as nobody).
+func (h *RequestHandler) CurrentUser() any {
+	if !h.userSet {
+		h.userSet = true
+		if g, ok := h.self.(CurrentUserGetter); ok {
+			u, err := g.GetCurrentUser()
+			if err != nil {
+				h.Application.logger.Warn("web: GetCurrentUser failed", "uri", h.Request.Target, "error", err)
+				u = nil
+			}
+			h.user = u
+		}
+	}
+	return h.user
+}
+
+// SetCurrentUser sets the logged-in user for this request.
+func (h *RequestHandler) SetCurrentUser(u any) {
+	h.user, h.userSet = u, true
+}
+
+// RequireUser returns nil if a user is logged in. Otherwise a GET or HEAD
+// is redirected to Settings.LoginURL with ?next= the page asked for, and
+// the returned Finish ends the request; other methods get a 403
+// *HTTPError. Without a LoginURL, a GET is a 500 (a setup mistake).
+//
+//	func (h *AdminHandler) Get(co *gen.Co) error {
+//		if err := h.RequireUser(); err != nil {
+//			return err
+//		}
+//		...
+func (h *RequestHandler) RequireUser() error {
+	if h.CurrentUser() != nil {
+		return nil
+	}
+	m := h.Request.Method
+	if m != "GET" && m != "HEAD" {
+		return &HTTPError{Code: http.StatusForbidden}
+	}
+	login := h.Application.settings.LoginURL
+	if login == "" {
+		return &HTTPError{Code: http.StatusInternalServerError, Message: "RequireUser: Settings.LoginURL is not set"}
+	}
+	if !strings.Contains(login, "?") {
+		next := h.Request.Target
+		if u, err := url.Parse(login); err == nil && u.Scheme != "" {
+			next = h.Request.FullURL() // an absolute login URL is on another host
+		}
+		login += "?" + url.Values{"next": {next}}.Encode()
+	}
+	if err := h.Redirect(login, false); err != nil {
+		return err
+	}
+	return Finish{}
+}
+
+// Authenticated wraps a Route.Handler so that every method of its
+// handlers requires a logged-in user (Tornado's @authenticated): the check
+// runs after Prepare and before the method, as RequireUser.
+//
+//	{Pattern: `/admin`, Handler: web.Authenticated(web.Make[AdminHandler]())}
+func Authenticated(factory func() Handler) func() Handler {
+	return func() Handler {
+		h := factory()
+		h.requestHandler().authMark = true
+		return h
+	}
+}

@@ -1,0 +1,85 @@
+package web
+
+import (
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"time"
+
+	"github.com/gornado/gornado/httpserver"
+	"github.com/gornado/gornado/ioloop"
+)
+
+// Settings configures an Application, Tornado's application settings.
+// The zero value serves: no cookies secret (signed cookies fail with
+// ErrNoCookieSecret), no XSRF checks, no templates, no static files, no
+// compression, access log at Info on slog.Default().
+type Settings struct {
+	// Debug turns on ServeTraceback and template reloading (templates
+	// are parsed again from disk on every render).
+	Debug bool
+	// ServeTraceback puts the error and its stack in error pages.
+	ServeTraceback bool
+
+	// CookieSecret signs secure cookies (SetSignedCookie). For key
+	// rotation, set CookieSecrets and CookieKeyVersion instead: cookies
+	// are signed with the current version and accepted with any.
+	CookieSecret     string
+	CookieSecrets    map[int]string
+	CookieKeyVersion int
+
+	// LoginURL is where Authenticated sends a visitor who is not logged
+	// in (with ?next=the page they wanted).
+	LoginURL string
+
+	// XSRFCookies makes POST, PUT, PATCH and DELETE requests carry an
+	// _xsrf argument (or X-XSRFToken / X-CSRFToken header) matching the
+	// _xsrf cookie; others are answered 403.
+	XSRFCookies bool
+	// XSRFCookieOptions sets the attributes of the _xsrf cookie (Path,
+	// Domain, Secure, SameSite...).
+	XSRFCookieOptions CookieOptions
+
+	// TemplatePath is the directory Render loads templates from;
+	// TemplateFS, if set, is used instead of the disk.
+	TemplatePath string
+	TemplateFS   fs.FS
+	// TemplateFuncs are added to every template, beside static_url,
+	// reverse_url, xsrf_form_html and current_user.
+	TemplateFuncs template.FuncMap
+
+	// StaticPath is the directory served under StaticURLPrefix (default
+	// "/static/") by a StaticFileHandler; StaticFS, if set, is used
+	// instead of the disk.
+	StaticPath      string
+	StaticFS        fs.FS
+	StaticURLPrefix string
+
+	// Compress gzips responses to clients that accept it, for
+	// compressible content types (Tornado's compress_response).
+	Compress bool
+
+	// DefaultHandler makes the handler for requests no route matches;
+	// nil answers 404.
+	DefaultHandler func() Handler
+
+	// Logger receives errors; nil means slog.Default().
+	Logger *slog.Logger
+	// AccessLog receives one record per request (Info below 400, Warn
+	// below 500, Error from 500); nil means Logger. NoAccessLog turns it
+	// off.
+	AccessLog   *slog.Logger
+	NoAccessLog bool
+
+	// Server configures the HTTP servers Listen and ListenAndServe start.
+	Server httpserver.Config
+
+	// Executor runs mounted net/http handlers (Route.HTTPHandler); nil
+	// makes one with ioloop.DefaultExecutorWorkers workers on first use.
+	Executor *ioloop.Executor
+
+	// Now returns the time, for tests; nil means time.Now.
+	Now func() time.Time
+}
+
+func (s *Settings) serveTraceback() bool { return s.Debug || s.ServeTraceback }
