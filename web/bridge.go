@@ -1,0 +1,234 @@
+package web
+
+// The bridge: the Application as an http.Handler. Native handlers are
+// loop code, so the application runs a loop of its own for net/http's
+// requests; each request is handed to it, and the response comes back to
+// the net/http goroutine through a bridgeResponse.
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/gornado/gornado/gen"
+	"github.com/gornado/gornado/httpserver"
+	"github.com/gornado/gornado/ioloop"
+)
+
+// bridgeState is the loop ServeHTTP serves native handlers on, started
+// on first use, and what Close must release.
+type bridgeState struct {
+	mu      sync.Mutex
+	loop    *ioloop.IOLoop
+	stopped chan struct{} // closed when the loop's Start returns
+	closed  bool
+
+	ownExec bool // the executor is the application's own (set under execOnce)
+}
+
+// executorShutdownTimeout is how long Close waits for mounted handlers
+// still running on the application's own worker pool.
+const executorShutdownTimeout = 5 * time.Second
+
+// ServeHTTP serves a request from net/http, so the application can run
+// behind http.Server (and so speak HTTP/2), or be mounted in a net/http
+// mux. Safe from any goroutine, as net/http calls it.
+//
+// The body is read first, on the calling goroutine, bounded by
+// Settings.Server.MaxBodySize (httpserver.DefaultMaxBodySize if zero): a
+// larger one is answered 413. A route's mounted http.Handler is then
+// called directly, on the calling goroutine. A native handler runs on a
+// loop the application starts on its own goroutine on the first call
+// (see Close); its response (status, headers, body, each Flush) comes
+// back to this goroutine, which writes it to w and returns once the
+// handler has finished. The handler's Flush future completes when w has
+// flushed. When the request's context ends (the client went away) the
+// handler's OnConnectionClose runs on the loop, and ServeHTTP returns.
+//
+// Differences from the HTTP/1.1 server: a streaming handler
+// (BodyStreamer) gets the whole body as one chunk, once read, and the
+// bound above applies to it; Config.XHeaders is not applied (put your
+// proxy middleware in front); Request.Version is net/http's Proto
+// ("HTTP/2.0" for HTTP/2). After Close, ServeHTTP answers 503.
+func (a *Application) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	limit := a.settings.Server.MaxBodySize
+	if limit <= 0 {
+		limit = httpserver.DefaultMaxBodySize
+	}
+	start := a.now()
+	if r.ContentLength > limit {
+		a.bridgeError(w, r, http.StatusRequestEntityTooLarge, start)
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	switch {
+	case err != nil:
+		a.bridgeError(w, r, http.StatusBadRequest, start)
+		return
+	case int64(len(body)) > limit:
+		a.bridgeError(w, r, http.StatusRequestEntityTooLarge, start)
+		return
+	}
+	sr := bridgeRequest(r, body)
+	ru, args := a.route(sr)
+	if ru.HTTPHandler != nil {
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		ru.HTTPHandler.ServeHTTP(w, r)
+		return
+	}
+	loop, stopped := a.bridgeLoop()
+	if loop == nil {
+		a.bridgeError(w, r, http.StatusServiceUnavailable, start)
+		return
+	}
+	b := newBridgeResponse(loop)
+	loop.AddCallback(func() { a.serveBridged(loop, ru, args, b, sr) })
+	b.pump(w, r, stopped)
+}
+
+// bridgeError answers a request the application could not hand to a
+// handler.
+func (a *Application) bridgeError(w http.ResponseWriter, r *http.Request, status int, start time.Time) {
+	w.Header().Set("Connection", "close")
+	http.Error(w, strconv.Itoa(status)+": "+http.StatusText(status), status)
+	a.logAccess(status, r.Method, r.RequestURI, remoteIP(r.RemoteAddr), start)
+}
+
+// serveBridged runs the handler of route ru for a request from
+// ServeHTTP. Loop-only.
+func (a *Application) serveBridged(loop *ioloop.IOLoop, ru *rule, args []string, b *bridgeResponse, sr *httpserver.Request) {
+	if !ru.streams {
+		h := a.newHandler(loop, ru, args, b, sr)
+		gen.Go(loop, h.execute)
+		return
+	}
+	body := sr.Body
+	sr.Body = nil
+	h := a.newHandler(loop, ru, args, b, sr)
+	bs := &bodyStream{h: h, recv: h.self.(BodyStreamer)}
+	bs.done.Init(loop)
+	h.stream = bs
+	gen.Go(loop, h.execute)
+	// The coroutine starts in a later callback: the body waits for
+	// Prepare as it would from the server.
+	if len(body) > 0 {
+		bs.pending = append(bs.pending, body)
+	}
+	bs.complete()
+}
+
+// bridgeRequest builds the server request of r, whose body was read.
+func bridgeRequest(r *http.Request, body []byte) *httpserver.Request {
+	target := r.RequestURI
+	if target == "" {
+		target = r.URL.RequestURI()
+	}
+	sr := &httpserver.Request{
+		Method:   r.Method,
+		Target:   target,
+		Version:  r.Proto,
+		Path:     r.URL.EscapedPath(),
+		Query:    r.URL.RawQuery,
+		Host:     r.Host,
+		Body:     body,
+		RemoteIP: remoteIP(r.RemoteAddr),
+		Protocol: "http",
+	}
+	if r.TLS != nil {
+		sr.Protocol = "https"
+	}
+	if r.URL.Opaque != "" || target == "*" {
+		sr.Path = target
+	}
+	if r.Host != "" {
+		sr.Header.Add("Host", r.Host)
+	}
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			sr.Header.Add(k, v)
+		}
+	}
+	for k, vs := range r.Trailer {
+		for _, v := range vs {
+			sr.Trailer.Add(k, v)
+		}
+	}
+	return sr
+}
+
+// remoteIP is the host part of a net/http RemoteAddr.
+func remoteIP(addr string) string {
+	if host, _, err := net.SplitHostPort(addr); err == nil {
+		return host
+	}
+	return addr
+}
+
+// bridgeLoop returns the loop ServeHTTP serves on, starting it on first
+// use, and a channel closed when it stops; nil after Close.
+func (a *Application) bridgeLoop() (*ioloop.IOLoop, <-chan struct{}) {
+	s := &a.bridge
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, nil
+	}
+	if s.loop == nil {
+		l, err := ioloop.New(ioloop.Config{Logger: a.logger})
+		if err != nil {
+			a.logger.Error("web: cannot start the application's loop", "error", err)
+			return nil, nil
+		}
+		stopped := make(chan struct{})
+		s.loop, s.stopped = l, stopped
+		go func() {
+			defer close(stopped)
+			if err := l.Start(); err != nil {
+				a.logger.Error("web: the application's loop", "error", err)
+			}
+		}()
+	}
+	return s.loop, s.stopped
+}
+
+// errAppClosed is the error of Close while a mounted handler is still
+// running on the application's own worker pool.
+var errAppClosed = errors.New("web: application closed with mounted handlers still running")
+
+// Close releases what the application started for itself: the loop
+// ServeHTTP serves native handlers on (stopped and closed: coroutines
+// still waiting get ioloop.ErrLoopClosed, and requests in flight under
+// ServeHTTP are answered 503, or cut short if their headers went out),
+// and the worker pool it made for mounted handlers (Settings.Executor,
+// yours, is left alone). It waits up to 5 seconds for mounted handlers
+// still running. Call it once the servers using the application have
+// shut down; afterwards ServeHTTP answers 503, and so do mounted routes.
+// A second Close does nothing. Safe from any goroutine except a loop
+// serving the application.
+func (a *Application) Close() error {
+	s := &a.bridge
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	l, stopped := s.loop, s.stopped
+	s.mu.Unlock()
+	var err error
+	if l != nil {
+		l.Stop()
+		<-stopped
+		err = l.Close(false)
+	}
+	a.execOnce.Do(func() {}) // no executor is made after Close
+	if s.ownExec && a.exec.Shutdown(true, executorShutdownTimeout) && err == nil {
+		err = errAppClosed
+	}
+	return err
+}
