@@ -1,0 +1,209 @@
+package httpbin
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	mathrand "math/rand"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gornado/gornado/gen"
+)
+
+// parseDuration parses a Go duration ("1.5s", "300ms") or seconds as a
+// number ("1.5"), within [0, max].
+func parseDuration(s string, max time.Duration) (time.Duration, error) {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		secs, ferr := strconv.ParseFloat(s, 64)
+		if ferr != nil || math.IsNaN(secs) || math.IsInf(secs, 0) {
+			return 0, badRequest("invalid duration: %q", s)
+		}
+		if secs < 0 || secs > max.Seconds() {
+			return 0, badRequest("invalid duration: %gs not in range [0, %v]", secs, max)
+		}
+		d = time.Duration(secs*1000) * time.Millisecond
+	}
+	if d < 0 || d > max {
+		return 0, badRequest("invalid duration: %v not in range [0, %v]", d, max)
+	}
+	return d, nil
+}
+
+// serverTiming formats one Server-Timing entry, as go-httpbin's.
+func serverTiming(name string, d time.Duration, desc string) string {
+	return fmt.Sprintf("%s;dur=%0.2f;desc=%q", name, d.Seconds()*1e3, desc)
+}
+
+// delayHandler serves /delay/{d}: after sleeping d (at most
+// Options.MaxDuration), the /anything answer. The sleep is a coroutine
+// parked on a timer; the loop serves others meanwhile.
+type delayHandler struct{ anyMethod }
+
+func (h *delayHandler) Serve(co *gen.Co) error {
+	d, err := parseDuration(h.PathArgs[0], h.opts.MaxDuration)
+	if err != nil {
+		return err
+	}
+	if err := gen.Sleep(co, d); err != nil || h.gone {
+		return err
+	}
+	h.SetHeader("Server-Timing", serverTiming("initial_delay", d, "initial delay"))
+	return h.echoBody()
+}
+
+// bytesHandler serves /bytes/{n}: n random bytes (at most
+// Options.MaxBodySize). With ?seed=S the bytes are those of math/rand's
+// source seeded with S, the same as go-httpbin's for the same seed.
+type bytesHandler struct{ anyMethod }
+
+func (h *bytesHandler) Serve(*gen.Co) error {
+	n, err := strconv.Atoi(h.PathArgs[0])
+	if err != nil {
+		return badRequest("invalid byte count: %q", h.PathArgs[0])
+	}
+	seed := time.Now().UnixNano()
+	if s, _ := h.GetQueryArgument("seed", ""); s != "" {
+		if seed, err = strconv.ParseInt(s, 10, 64); err != nil {
+			return badRequest("invalid seed: %q", s)
+		}
+	}
+	switch {
+	case n < 0:
+		return badRequest("invalid byte count: %d must be greater than 0", n)
+	case n == 0:
+		h.ClearHeader("Content-Type")
+		return nil
+	case int64(n) > h.opts.MaxBodySize:
+		return badRequest("invalid byte count: %d not in range [1, %d]", n, h.opts.MaxBodySize)
+	}
+	rng := mathrand.New(mathrand.NewSource(seed))
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(rng.Intn(256))
+	}
+	h.SetHeader("Content-Type", binaryType)
+	return h.Write(b)
+}
+
+// streamLine is one line of /stream/{n}.
+type streamLine struct {
+	ID      int                 `json:"id"`
+	Args    map[string][]string `json:"args"`
+	Headers map[string][]string `json:"headers"`
+	Origin  string              `json:"origin"`
+	URL     string              `json:"url"`
+}
+
+// streamHandler serves /stream/{n}: n JSON lines (clamped to [1, 100]),
+// each flushed on its own (a chunk each in HTTP/1.1). It awaits each
+// Flush, so a slow reader slows the handler instead of filling memory.
+type streamHandler struct{ anyMethod }
+
+func (h *streamHandler) Serve(co *gen.Co) error {
+	n, err := strconv.Atoi(h.PathArgs[0])
+	if err != nil {
+		return badRequest("invalid count: %q", h.PathArgs[0])
+	}
+	n = min(max(n, 1), MaxStreamLines)
+	line := streamLine{Args: h.args(), Headers: h.headers(), Origin: h.origin(), URL: h.url()}
+	h.SetHeader("Content-Type", "application/json")
+	for i := range n {
+		line.ID = i
+		h.Write(jsonLine(line))
+		if _, err := gen.Await(co, h.Flush()); err != nil {
+			return h.clientGone(err)
+		}
+	}
+	return nil
+}
+
+// clientGone turns a failed write into nil when the client went away:
+// there is no one left to answer.
+func (b *base) clientGone(err error) error {
+	if b.gone {
+		return nil
+	}
+	return err
+}
+
+// dripHandler serves /drip: after ?delay, ?numbytes "*" bytes spread
+// over ?duration with status ?code. The body has a Content-Length (not
+// chunked) and each byte is flushed on its own, a slow server as a client
+// sees it. The pauses are coroutine sleeps on the loop.
+type dripHandler struct{ anyMethod }
+
+func (h *dripHandler) Serve(co *gen.Co) error {
+	duration, delay, n, code := DefaultDripDuration, DefaultDripDelay, DefaultDripNumBytes, http.StatusOK
+	var err error
+	limit := h.opts.MaxDuration
+	if v, _ := h.GetQueryArgument("duration", ""); v != "" {
+		if duration, err = parseDuration(v, limit); err != nil {
+			return err
+		}
+	}
+	if v, _ := h.GetQueryArgument("delay", ""); v != "" {
+		if delay, err = parseDuration(v, limit); err != nil {
+			return err
+		}
+	}
+	if v, _ := h.GetQueryArgument("numbytes", ""); v != "" {
+		if n, err = strconv.ParseInt(v, 10, 64); err != nil {
+			return badRequest("invalid numbytes: %q", v)
+		}
+		if n < 1 || n > h.opts.MaxBodySize {
+			return badRequest("invalid numbytes: %d not in range [1, %d]", n, h.opts.MaxBodySize)
+		}
+	}
+	if v, _ := h.GetQueryArgument("code", ""); v != "" {
+		if code, err = parseStatus(v, 100, 599); err != nil {
+			return err
+		}
+	}
+	if duration+delay > limit {
+		return badRequest("too much time: %v+%v > %v", duration, delay, limit)
+	}
+	pause := duration
+	if n > 1 {
+		pause = (duration + time.Duration(n-2)) / time.Duration(n-1) // ceiling: n-1 pauses cover duration
+	}
+	if delay > 0 {
+		if err := gen.Sleep(co, delay); err != nil || h.gone {
+			return err
+		}
+	}
+	h.SetHeader("Content-Type", textType)
+	h.SetHeader("Server-Timing", strings.Join([]string{
+		serverTiming("total_duration", delay+duration, "total request duration"),
+		serverTiming("initial_delay", delay, "initial delay"),
+		serverTiming("write_duration", duration, "duration of writes after initial delay"),
+		serverTiming("pause_per_write", pause, "computed pause between writes"),
+	}, ", "))
+	if code < 200 {
+		code = http.StatusOK // as /status: an interim status cannot end a response
+	}
+	h.SetStatus(code)
+	if code == http.StatusNoContent || code == http.StatusNotModified {
+		return nil // no body allowed
+	}
+	h.SetHeader("Content-Length", strconv.FormatInt(n, 10))
+	if pause == 0 {
+		return h.Write(bytes.Repeat([]byte{'*'}, int(n)))
+	}
+	for i := range n {
+		h.Write("*")
+		if _, err := gen.Await(co, h.Flush()); err != nil {
+			return h.clientGone(err)
+		}
+		if i == n-1 {
+			break
+		}
+		if err := gen.Sleep(co, pause); err != nil || h.gone {
+			return err
+		}
+	}
+	return nil
+}
