@@ -124,7 +124,10 @@ func (w *Response) Finish() error {
 	}
 	w.finished = true
 	var err error
-	if w.declared >= 0 && w.sent != w.declared && w.bodyAllowed() {
+	// A HEAD handler may declare the length and write nothing (a file's
+	// size, say): only a body it did write must match.
+	headOnly := w.r.Method == "HEAD" && w.sent == 0
+	if w.declared >= 0 && w.sent != w.declared && w.bodyAllowed() && !headOnly {
 		err = errors.New("httpserver: body length " + strconv.FormatInt(w.sent, 10) +
 			" does not match Content-Length " + strconv.FormatInt(w.declared, 10))
 		c.closeAfter = true
