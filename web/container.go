@@ -277,7 +277,8 @@ func (cr *containerResponse) run(h http.Handler, r *http.Request) {
 		if v == http.ErrAbortHandler {
 			w.header.Set("Connection", "close")
 		}
-		w.status = http.StatusInternalServerError
+		w.status = 0
+		w.WriteHeader(http.StatusInternalServerError)
 		w.buf = append(w.buf[:0], "500: Internal Server Error\n"...)
 		w.finish(false)
 	}()

@@ -10,14 +10,15 @@ import (
 // mounted handler writes into, on its worker. It buffers the body and
 // hands it to the loop in chunks: when containerChunkSize bytes are
 // buffered, when the handler calls Flush, and when it returns. Like
-// net/http's, it sends 200 on the first Write without WriteHeader, sniffs
+// net/http's, it takes the headers as they are at WriteHeader, sends 200 on the first Write without WriteHeader, sniffs
 // a missing Content-Type, ignores a second WriteHeader, and refuses a
-// body for 1xx, 204 and 304 (http.ErrBodyNotAllowed). Headers changed
-// after the first chunk are ignored; trailers are not sent. Informational
+// body for 1xx, 204 and 304 (http.ErrBodyNotAllowed). Trailers are
+// not sent. Informational
 // statuses (1xx) are dropped. Worker-only.
 type containerWriter struct {
 	cr       *containerResponse
 	header   http.Header
+	sent     http.Header // the headers as WriteHeader found them
 	status   int
 	buf      []byte
 	sentHead bool
@@ -38,6 +39,7 @@ func (w *containerWriter) WriteHeader(code int) {
 		return
 	}
 	w.status = code
+	w.sent = w.header.Clone()
 }
 
 // Write buffers p, handing full chunks to the loop; it waits while the
@@ -83,12 +85,12 @@ func (w *containerWriter) FlushError() error {
 // head fills the status and headers of the first chunk.
 func (w *containerWriter) head(c *containerChunk) {
 	if w.status == 0 {
-		w.status = http.StatusOK
+		w.WriteHeader(http.StatusOK)
 	}
-	if _, ok := w.header["Content-Type"]; !ok && len(w.buf) > 0 && bodyAllowedForStatus(w.status) {
-		w.header.Set("Content-Type", http.DetectContentType(w.buf))
+	if _, ok := w.sent["Content-Type"]; !ok && len(w.buf) > 0 && bodyAllowedForStatus(w.status) {
+		w.sent.Set("Content-Type", http.DetectContentType(w.buf))
 	}
-	c.head, c.status, c.header = true, w.status, w.header.Clone()
+	c.head, c.status, c.header = true, w.status, w.sent
 	w.sentHead = true
 }
 
