@@ -44,6 +44,9 @@ const (
 	containerHighWater = 1 << 20
 )
 
+// containerStarted, if set (by tests), sees each mounted response made.
+var containerStarted func(*containerResponse)
+
 // errClientGone is what a mounted handler's Write returns once the client
 // has closed the connection.
 var errClientGone = errors.New("web: client closed the connection")
@@ -70,6 +73,9 @@ func (a *Application) serveMounted(loop *ioloop.IOLoop, h http.Handler, out resp
 	cr := &containerResponse{app: a, loop: loop, out: out, start: a.now(),
 		method: sr.Method, target: sr.Target, remoteIP: sr.RemoteIP}
 	cr.cond.L = &cr.mu
+	if containerStarted != nil {
+		containerStarted(cr)
+	}
 	req := containerRequest(sr)
 	ctx, cancel := context.WithCancel(context.Background())
 	cr.cancel = cancel
