@@ -82,15 +82,35 @@ func (a *Application) serveMounted(loop *ioloop.IOLoop, h http.Handler, out resp
 	req = req.WithContext(ctx)
 	out.SetCloseCallback(cr.clientGone)
 	exec := a.executor()
-	if exec == nil || exec.Submit(func() { cr.run(h, req) }) != nil {
-		cancel()
-		cr.closed = true
-		out.SetStatus(http.StatusServiceUnavailable)
-		out.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		out.Write([]byte("503: Service Unavailable\n"))
-		out.Finish()
-		a.logAccess(http.StatusServiceUnavailable, cr.method, cr.target, cr.remoteIP, cr.start)
+	if exec == nil {
+		cr.unavailable()
+		return
 	}
+	// The future fails only if the pool dropped the task (Shutdown).
+	ioloop.RunInExecutor(loop, exec, func() (struct{}, error) {
+		cr.run(h, req)
+		return struct{}{}, nil
+	}).OnDone(cr.ran)
+}
+
+// ran runs on the loop once the worker is done with the handler, or the
+// pool dropped it: then the request is answered 503.
+func (cr *containerResponse) ran() {
+	if !cr.started && !cr.closed {
+		cr.unavailable()
+	}
+}
+
+// unavailable answers 503: the worker pool is shut down. Loop-only.
+func (cr *containerResponse) unavailable() {
+	cr.cancel()
+	cr.closed = true
+	out := cr.out
+	out.SetStatus(http.StatusServiceUnavailable)
+	out.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	out.Write([]byte("503: Service Unavailable\n"))
+	out.Finish()
+	cr.app.logAccess(http.StatusServiceUnavailable, cr.method, cr.target, cr.remoteIP, cr.start)
 }
 
 // containerRequest builds the net/http request of sr, with a copy of its
@@ -111,6 +131,8 @@ func containerRequest(sr *httpserver.Request) *http.Request {
 		hd.Add(k, v)
 	}
 	hd.Del("Host") // net/http keeps it in Request.Host only
+	// The body is whole: it is no longer chunked, and its length is known.
+	hd.Del("Transfer-Encoding")
 	r := &http.Request{
 		Method:     sr.Method,
 		URL:        u,
@@ -154,6 +176,7 @@ type containerResponse struct {
 	method, target, remoteIP string
 
 	status   int  // loop-only: the status sent
+	started  bool // loop-only: the first chunk came
 	closed   bool // loop-only: the client went away, or the response is finished
 	finished bool // loop-only
 
@@ -232,6 +255,7 @@ func (cr *containerResponse) deliver(c *containerChunk) {
 		return
 	}
 	out := cr.out
+	cr.started = true
 	if c.head {
 		cr.status = c.status
 		out.SetStatus(c.status)

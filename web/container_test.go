@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gornado/gornado/gen"
+	"github.com/gornado/gornado/ioloop"
 	"github.com/gornado/gornado/looptest"
 	"github.com/gornado/gornado/web"
 )
@@ -309,3 +311,61 @@ func TestMountedClientDisconnectCancelsContext(t *testing.T) {
 type echoNative struct{ web.RequestHandler }
 
 func (h *echoNative) Get(co *gen.Co) error { return h.Write("native") }
+
+func TestMountedHandlerWithoutWorkersAnswers503(t *testing.T) {
+	exec := ioloop.NewExecutor(ioloop.ExecutorConfig{Workers: 1})
+	started, release := make(chan struct{}), make(chan struct{})
+	var first sync.Once
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		first.Do(func() {
+			close(started)
+			<-release
+		})
+		io.WriteString(w, "ran")
+	})
+	s := serveApp(t, []web.Route{{Pattern: `/h`, HTTPHandler: h}}, web.Settings{Executor: exec})
+	looptest.Logs(s.loop).Allow(t, slog.LevelError, `^request status=503`)
+	t.Cleanup(func() { exec.Shutdown(false, time.Second) })
+
+	// The only worker is busy: the second request waits in the queue,
+	// and is answered 503 when the pool drops it.
+	firstDone := make(chan string)
+	go func() {
+		_, body := s.get("/h")
+		firstDone <- body
+	}()
+	waitFor(t, started, "the first request")
+	secondDone := make(chan int)
+	go func() {
+		resp, _ := s.get("/h")
+		secondDone <- resp.StatusCode
+	}()
+	waitUntil(t, "the second request to queue", func() bool { return exec.QueueDepth() == 1 })
+	go exec.Shutdown(true, 10*time.Second)
+	assert.Equal(t, http.StatusServiceUnavailable, <-secondDone)
+	close(release)
+	assert.Equal(t, "ran", <-firstDone)
+
+	// After the application's Close, with a pool of its own, mounted
+	// routes answer 503 too.
+	s2 := serveMounted(t, []web.Route{{Pattern: `/h`, HTTPHandler: h}})
+	looptest.Logs(s2.loop).Allow(t, slog.LevelError, `^request status=503`)
+	_, body := s2.get("/h")
+	assert.Equal(t, "ran", body)
+	require.NoError(t, s2.app.Close())
+	resp, _ := s2.get("/h")
+	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
+}
+
+// waitUntil polls cond until it holds, failing the test after a long
+// while: a guard against a hang, not a timing assertion.
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
