@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -320,4 +321,107 @@ func hbExplained(r hbRequest, want, got *hbAnswer) {
 func hasType(a *hbAnswer, ct string) bool {
 	v := a.Headers["Content-Type"]
 	return len(v) == 1 && v[0] == ct
+}
+
+// hbPeerReports runs a Python script against both httpbins and returns
+// the two reports, decoded: go-httpbin's first.
+func hbPeerReports(t *testing.T, script string) (want, got map[string]any) {
+	t.Helper()
+	s := serveHTTPBins(t)
+	decode := func(base string) map[string]any {
+		r := mustRun(t, python, script, base)
+		var rep map[string]any
+		require.NoError(t, json.Unmarshal([]byte(r.stdout), &rep), "report: %s\nstderr: %s", clip(r.stdout), clip(r.stderr))
+		return rep
+	}
+	return decode(s.reference), decode(s.gornado)
+}
+
+// hbSame asserts that each step of two peer reports matches.
+func hbSame(t *testing.T, want, got map[string]any) {
+	t.Helper()
+	for k, w := range want {
+		assert.Equal(t, w, got[k], "step %q: go-httpbin (want) and Gornado's httpbin (got) differ", k)
+	}
+	for k := range got {
+		assert.Contains(t, want, k, "step %q only in Gornado's report", k)
+	}
+}
+
+// Python's requests drives both httpbins through one Session (GET with
+// params, form, JSON and file uploads, redirects followed, a cookie
+// session, Basic auth, gzip inflated, JSON lines streamed, a drip, a
+// delay) and sees the same answers from each.
+func TestHTTPBinFromPythonRequests(t *testing.T) {
+	needPythonModule(t, "requests")
+	want, got := hbPeerReports(t, "testdata/httpbin_requests.py")
+	t.Logf("python-requests %v", got["requests_version"])
+	hbSame(t, want, got)
+
+	// What Gornado's answers must be, whatever go-httpbin says.
+	get := got["get"].(map[string]any)
+	assert.Equal(t, map[string]any{"a": []any{"1"}, "b": []any{"x", "y"}, "u": []any{"é&="}}, get["args"])
+	assert.Equal(t, "http://HOST/get?a=1&b=x&b=y&u=%C3%A9%26%3D", get["url"])
+	assert.Equal(t, map[string]any{"empty": []any{""}, "name": []any{"gornado"}, "tricky": []any{"a&b=c d+e"}}, got["post_form"].(map[string]any)["form"])
+	assert.Equal(t, true, got["post_json"].(map[string]any)["roundtrip"])
+	assert.Equal(t, map[string]any{"other": []any{"\x00\x01"}, "upload": []any{"hello, file\n"}}, got["post_files"].(map[string]any)["files"])
+	assert.Equal(t, map[string]any{"field": []any{"v"}}, got["post_files"].(map[string]any)["form"])
+	assert.Equal(t, float64(405), got["patch_get"].(map[string]any)["status"])
+	red := got["follow /redirect/3"].(map[string]any)
+	assert.Equal(t, "http://HOST/get", red["final"])
+	assert.Equal(t, []any{float64(302), float64(302), float64(302)}, red["history"])
+	assert.Equal(t, []any{"http://HOST/absolute-redirect/1", "http://HOST/get"}, got["follow /absolute-redirect/2"].(map[string]any)["locations"])
+	assert.Equal(t, map[string]any{"session": "abc123", "theme": "dark"}, got["cookies_set"].(map[string]any)["cookies"])
+	assert.Equal(t, map[string]any{"session": "abc123"}, got["cookies_deleted"].(map[string]any)["jar"])
+	assert.Equal(t, float64(200), got["auth_ok"].(map[string]any)["status"])
+	assert.Equal(t, float64(401), got["auth_bad"].(map[string]any)["status"])
+	gz := got["gzip"].(map[string]any)
+	assert.Equal(t, "gzip", gz["encoding"])
+	assert.Equal(t, true, gz["gzipped"])
+	st := got["stream"].(map[string]any)
+	assert.Equal(t, []any{0.0, 1.0, 2.0, 3.0, 4.0}, st["ids"])
+	assert.Equal(t, "chunked", st["transfer_encoding"])
+	assert.Equal(t, float64(4096), got["bytes"].(map[string]any)["len"])
+	dr := got["drip"].(map[string]any)
+	assert.Equal(t, "****", dr["body"])
+	assert.Equal(t, "4", dr["content_length"])
+	assert.Equal(t, float64(400), got["delay_too_long"].(map[string]any)["status"])
+	assert.Equal(t, "1, 2", got["response_headers"].(map[string]any)["x_test"])
+}
+
+// Tornado's AsyncHTTPClient fetches from both httpbins, many requests
+// in flight at once (/delay among them: Gornado's sleeps are coroutines,
+// so they overlap), and sees the same answers from each.
+func TestHTTPBinFromTornadoClient(t *testing.T) {
+	needPythonModule(t, "tornado.httpclient")
+	want, got := hbPeerReports(t, "testdata/httpbin_tornado.py")
+	t.Logf("tornado %v", got["tornado_version"])
+	hbSame(t, want, got)
+
+	gets := got["concurrent_get"].([]any)
+	require.Len(t, gets, 10)
+	for i, g := range gets {
+		m := g.(map[string]any)
+		assert.Equal(t, float64(200), m["code"])
+		assert.Equal(t, []any{strconv.Itoa(i)}, m["i"])
+	}
+	for _, d := range got["concurrent_delay"].([]any) {
+		m := d.(map[string]any)
+		assert.Equal(t, float64(200), m["code"])
+		assert.Equal(t, `initial_delay;dur=200.00;desc="initial delay"`, m["timing"])
+	}
+	assert.Equal(t, map[string]any{"tornado": true, "list": []any{1.0, 2.5, "three"}, "nested": map[string]any{"k": nil}}, got["post_json"].(map[string]any)["json"])
+	assert.Equal(t, map[string]any{"a": []any{"1", "3"}, "b": []any{"2"}}, got["put_form"].(map[string]any)["form"])
+	assert.Equal(t, true, got["gzip"].(map[string]any)["gzipped"])
+	assert.Equal(t, []any{0.0, 1.0, 2.0, 3.0}, got["stream"].(map[string]any)["ids"])
+	assert.Equal(t, "*****", got["drip"].(map[string]any)["body"])
+	assert.Equal(t, float64(200), got["auth_ok"].(map[string]any)["code"])
+	assert.Equal(t, float64(401), got["auth_bad"].(map[string]any)["code"])
+	assert.Equal(t, "http://HOST/get", got["redirect"].(map[string]any)["effective_url"])
+	assert.Equal(t, "http://HOST/get", got["absolute_redirect"].(map[string]any)["effective_url"])
+	assert.Equal(t, map[string]any{"code": 302.0, "location": "/relative-redirect/1"}, got["redirect_not_followed"])
+	assert.Equal(t, []any{200.0, 201.0, 400.0, 404.0, 418.0, 500.0, 503.0}, got["statuses"])
+	assert.Equal(t, float64(1024), got["bytes"].(map[string]any)["len"])
+	assert.Equal(t, map[string]any{"cookies": map[string]any{"t": "1", "u": "two"}}, got["cookies"])
+	assert.Equal(t, "yes", got["response_headers"].(map[string]any)["x_tornado"])
 }
