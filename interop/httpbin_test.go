@@ -247,6 +247,7 @@ func TestHTTPBinMatchesGoHTTPBin(t *testing.T) {
 		{path: "/headers", header: map[string]string{"Origin": "http://site.test"}},
 		{path: "/nowhere", statusOnly: true},
 		// status codes
+		{path: "/status/100"}, {path: "/status/103"},
 		{path: "/status/200"}, {path: "/status/201"}, {path: "/status/202"}, {path: "/status/204"},
 		{path: "/status/301"}, {path: "/status/302"}, {path: "/status/303"}, {path: "/status/307"}, {path: "/status/308"},
 		{path: "/status/300"}, {path: "/status/304", headers: []string{"Content-Length"}},

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gornado/gornado/examples/httpbin/httpbin"
+	"github.com/gornado/gornado/httpserver"
 	"github.com/gornado/gornado/ioloop"
 	"github.com/gornado/gornado/looptest"
 	"github.com/gornado/gornado/web"
@@ -20,6 +21,8 @@ import (
 // server is httpbin served on loopback by a loop of its own goroutine.
 type server struct {
 	t    *testing.T
+	loop *ioloop.IOLoop
+	srv  *httpserver.Server
 	base string // http://127.0.0.1:PORT
 	c    *http.Client
 }
@@ -48,10 +51,25 @@ func serve(t *testing.T, opts httpbin.Options, cfg ...ioloop.Config) *server {
 		})
 		<-stopped
 	})
-	return &server{t: t, base: "http://" + srv.Addrs()[0].String(), c: &http.Client{
+	return &server{t: t, loop: l, srv: srv, base: "http://" + srv.Addrs()[0].String(), c: &http.Client{
 		Transport: tr, Timeout: 30 * time.Second, // a hang guard, not a timing assertion
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}}
+}
+
+// waitConnections waits until the server has n connections open (asked
+// on its loop), failing the test after a hang guard.
+func (s *server) waitConnections(n int) {
+	s.t.Helper()
+	for i := 0; ; i++ {
+		got := make(chan int, 1)
+		s.loop.AddCallback(func() { got <- s.srv.Connections() })
+		if <-got == n {
+			return
+		}
+		require.Less(s.t, i, 30000, "the server still has connections open (hang guard)")
+		time.Sleep(time.Millisecond)
+	}
 }
 
 // req is one request of a table.

@@ -40,13 +40,21 @@
 //
 // Where this package knowingly differs from go-httpbin: a request body
 // over Options.MaxBodySize is refused 413 by the server (go-httpbin
-// answers 400 after reading it); JSON is compact, not indented, and its
-// Content-Type says charset=UTF-8; /stream is application/json (as the
-// original httpbin; go-httpbin's is sniffed as text/plain); a 405 carries
-// the JSON error body and OPTIONS in Allow; a /cookies/set value that
-// cannot go in a Set-Cookie header is refused 400 instead of sanitized;
-// and an informational /status/1xx is answered 200 with no body (what a
-// client of go-httpbin ends up with after the interim response).
+// answers 400 after reading it); JSON is compact, with <, > and &
+// escaped as \u003c... (the same values); /stream is application/json
+// (as the original httpbin; go-httpbin's is sniffed as text/plain); a 404
+// or 405 has the JSON error body (go-httpbin's mux answers in text), and
+// OPTIONS in Allow; a /cookies/set value that cannot go in a Set-Cookie
+// header is refused 400 instead of sanitized; an informational
+// /status/1xx is answered 200 with no body (what a client of go-httpbin
+// ends up with after the interim response); only GET, HEAD, POST, PUT,
+// PATCH, DELETE and OPTIONS are served (others are 405); and the reason
+// phrases are Gornado's (418 "I'm a Teapot"). The interop tests
+// (interop/httpbin_test.go) send the same requests to both and compare.
+//
+// A client that goes away while a handler sleeps or streams ends it
+// quietly: the handler notices (OnConnectionClose, or a failed Flush)
+// and stops without answering.
 package httpbin
 
 import (

@@ -48,7 +48,7 @@ func (h *delayHandler) Serve(co *gen.Co) error {
 	if err != nil {
 		return err
 	}
-	if err := gen.Sleep(co, d); err != nil || h.gone {
+	if ok, err := h.pause(co, d); !ok {
 		return err
 	}
 	h.SetHeader("Server-Timing", serverTiming("initial_delay", d, "initial delay"))
@@ -115,19 +115,22 @@ func (h *streamHandler) Serve(co *gen.Co) error {
 		line.ID = i
 		h.Write(jsonLine(line))
 		if _, err := gen.Await(co, h.Flush()); err != nil {
-			return h.clientGone(err)
+			return nil // Flush fails only when the client went away: no one to answer
 		}
 	}
 	return nil
 }
 
-// clientGone turns a failed write into nil when the client went away:
-// there is no one left to answer.
-func (b *base) clientGone(err error) error {
+// pause parks the coroutine for d on the loop's clock. ok is false if
+// the handler must stop instead of answering: the client went away
+// meanwhile (err is nil, there is no one to answer), or the loop closed
+// (err says so).
+func (b *base) pause(co *gen.Co, d time.Duration) (ok bool, err error) {
+	err = gen.Sleep(co, d)
 	if b.gone {
-		return nil
+		return false, nil
 	}
-	return err
+	return err == nil, err
 }
 
 // dripHandler serves /drip: after ?delay, ?numbytes "*" bytes spread
@@ -171,7 +174,7 @@ func (h *dripHandler) Serve(co *gen.Co) error {
 		pause = (duration + time.Duration(n-2)) / time.Duration(n-1) // ceiling: n-1 pauses cover duration
 	}
 	if delay > 0 {
-		if err := gen.Sleep(co, delay); err != nil || h.gone {
+		if ok, err := h.pause(co, delay); !ok {
 			return err
 		}
 	}
@@ -196,12 +199,12 @@ func (h *dripHandler) Serve(co *gen.Co) error {
 	for i := range n {
 		h.Write("*")
 		if _, err := gen.Await(co, h.Flush()); err != nil {
-			return h.clientGone(err)
+			return nil // Flush fails only when the client went away: no one to answer
 		}
 		if i == n-1 {
 			break
 		}
-		if err := gen.Sleep(co, pause); err != nil || h.gone {
+		if ok, err := h.pause(co, pause); !ok {
 			return err
 		}
 	}

@@ -238,3 +238,36 @@ func TestHeadOfStreams(t *testing.T) {
 		assert.Empty(t, body, path)
 	}
 }
+
+// A client that goes away in the middle of /drip, /stream or /delay ends
+// the handler quietly: the server notices, the handler stops without
+// answering or logging an error, the loop serves on, and no goroutine or
+// descriptor outlives the test (looptest checks).
+func TestClientGoesAway(t *testing.T) {
+	s := serve(t, httpbin.Options{})
+	looptest.Logs(s.loop).SetFailUnexpected(true)
+	s.c.Transport.(*http.Transport).DisableKeepAlives = true
+	for _, tc := range []struct{ path, readUntil string }{
+		{"/drip?duration=2&delay=0&numbytes=20", "*"},
+		{"/drip?duration=1&delay=1&numbytes=2", ""},
+		{"/drip?duration=1&delay=0.05&numbytes=2", ""},
+		{"/stream/100", "\n"},
+		{"/delay/1", ""},
+		{"/delay/0.05", ""},
+	} {
+		conn, err := net.Dial("tcp", strings.TrimPrefix(s.base, "http://"))
+		require.NoError(t, err)
+		conn.SetDeadline(time.Now().Add(30 * time.Second)) // a hang guard
+		fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: h\r\n\r\n", tc.path)
+		if tc.readUntil != "" {
+			_, err := bufio.NewReader(conn).ReadString(tc.readUntil[0])
+			require.NoError(t, err, tc.path)
+		} else {
+			s.waitConnections(1)
+		}
+		require.NoError(t, conn.Close())
+		s.waitConnections(0)
+		resp, _ := s.get("/get")
+		assert.Equal(t, 200, resp.StatusCode, "the loop serves on after %s", tc.path)
+	}
+}
