@@ -9,7 +9,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 # Debian packages the peers come from (python3-tornado is for the Tornado
 # comparisons to come).
-packages=(curl python3-requests apache2-utils python3-tornado nginx-light)
+packages=(curl python3-requests apache2-utils python3-tornado nginx-light chromium)
 
 installed() {
 	[[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" == "install ok installed" ]]
