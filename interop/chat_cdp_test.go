@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"strconv"
@@ -41,6 +40,7 @@ type browser struct {
 	t      *testing.T
 	cmd    *exec.Cmd
 	toB    *os.File      // the browser reads this pipe (its fd 3)
+	fromB  *os.File      // and writes this one (its fd 4)
 	stderr *os.File      // the browser's stdout and stderr, for failure messages
 	prof   string        // the browser's fresh --user-data-dir
 	config string        // its XDG_CONFIG_HOME, where its crash handler keeps its database
@@ -127,7 +127,7 @@ func launchBrowser(t *testing.T) *browser {
 	cmd.ExtraFiles = []*os.File{bReads, bWrites} // fds 3 and 4
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Stdout, cmd.Stderr = stderr, stderr
-	b := &browser{t: t, cmd: cmd, toB: toB, stderr: stderr, prof: prof, config: config, read: make(chan struct{}), pending: map[int]chan cdpMessage{}}
+	b := &browser{t: t, cmd: cmd, toB: toB, fromB: fromB, stderr: stderr, prof: prof, config: config, read: make(chan struct{}), pending: map[int]chan cdpMessage{}}
 	err = cmd.Start()
 	bReads.Close()
 	bWrites.Close()
@@ -137,7 +137,7 @@ func launchBrowser(t *testing.T) *browser {
 		fromB.Close()
 		t.Fatalf("start chromium: %v", err)
 	}
-	go b.readLoop(fromB)
+	go b.readLoop()
 	t.Cleanup(b.close)
 	// The browser is ready once it answers.
 	if _, err := b.call("", "Browser.getVersion", nil); err != nil {
@@ -165,22 +165,23 @@ func (b *browser) close() {
 	case <-time.After(cdpTimeout):
 		b.t.Errorf("chromium (pid %d) did not exit after SIGKILL", b.cmd.Process.Pid)
 	}
-	b.toB.Close()
-	<-b.read
-	b.stderr.Close()
 	// The crash handler starts in a session of its own, out of reach of
 	// the group kill; it and anything else that slipped away go by pid.
 	deadline := time.Now().Add(cdpTimeout)
 	for left := b.leftovers(); len(left) > 0; left = b.leftovers() {
 		if time.Now().After(deadline) {
 			b.t.Errorf("chromium processes %v outlived the browser and SIGKILL", left)
-			return
+			break
 		}
 		for _, pid := range left {
 			syscall.Kill(pid, syscall.SIGKILL)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+	b.toB.Close()
+	b.fromB.Close() // ends readLoop, should a helper still hold the pipe
+	<-b.read
+	b.stderr.Close()
 }
 
 // log returns what the browser printed.
@@ -215,10 +216,9 @@ func (b *browser) leftovers() []int {
 
 // readLoop reads the browser's messages until the pipe closes, handing
 // replies to their callers and keeping console output.
-func (b *browser) readLoop(r io.ReadCloser) {
+func (b *browser) readLoop() {
 	defer close(b.read)
-	defer r.Close()
-	br := bufio.NewReader(r)
+	br := bufio.NewReader(b.fromB)
 	for {
 		raw, err := br.ReadBytes(0)
 		if err != nil {

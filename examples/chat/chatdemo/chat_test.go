@@ -1,8 +1,10 @@
 package chatdemo_test
 
 import (
+	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -24,8 +26,18 @@ func TestPageRendersFormAndMessages(t *testing.T) {
 	assert.Contains(t, page, `<form action="/a/message/new" method="post" id="messageform">`)
 	assert.Contains(t, page, `<input type="hidden" name="next" value="/">`)
 	assert.Contains(t, page, `<input type="hidden" name="_xsrf" value="2|`)
-	assert.Contains(t, page, `chat.js`)
-	assert.Contains(t, page, `chat.css`)
+	// The script and the style sheet are served, from the embedded files.
+	for _, tc := range []struct{ file, ctype, has string }{
+		{"chat.js", "javascript", "/a/message/updates"},
+		{"chat.css", "text/css", "#inbox"},
+	} {
+		src := regexp.MustCompile(`"(/static/` + regexp.QuoteMeta(tc.file) + `[^"]*)"`).FindStringSubmatch(page)
+		require.NotNil(t, src, "the page links %s", tc.file)
+		resp, body := alice.get(html.UnescapeString(src[1]))
+		assert.Equal(t, 200, resp.StatusCode, src[1])
+		assert.Contains(t, resp.Header.Get("Content-Type"), tc.ctype)
+		assert.Contains(t, body, tc.has)
+	}
 	require.NotEmpty(t, alice.xsrf(), "the page sets the _xsrf cookie")
 	var setCookie string
 	for _, sc := range resp.Header.Values("Set-Cookie") {
