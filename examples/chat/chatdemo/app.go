@@ -13,7 +13,9 @@
 //	loop, _ := ioloop.New(ioloop.Config{})
 //	room := chatdemo.NewMessageBuffer(loop)
 //	app, _ := chatdemo.NewApplication(room, web.Settings{})
-//	srv, _ := app.Listen(loop, "127.0.0.1:8888")
+//	if _, err := app.Listen(loop, "127.0.0.1:8888"); err != nil {
+//		log.Fatal(err)
+//	}
 //	loop.Start()
 //
 // The room lives on one loop, so the application must be served on the
