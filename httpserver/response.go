@@ -108,11 +108,18 @@ func (w *Response) Flush() *future.Future[struct{}] {
 
 // Finish ends the response: it sends what is not sent yet and lets the
 // connection go on to the next request (or close). Calling it twice
-// returns ErrFinished.
+// returns ErrFinished; after the client closed the connection it returns
+// ErrConnectionClosed.
 func (w *Response) Finish() error {
 	c := w.c
 	if w.finished {
 		return ErrFinished
+	}
+	if c.s.Closed() {
+		// The client went away (the connection forgot this exchange):
+		// nothing to send, nothing to go on to.
+		w.finished = true
+		return ErrConnectionClosed
 	}
 	out := c.srv.out[:0]
 	if !w.started {

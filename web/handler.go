@@ -234,8 +234,8 @@ func (h *RequestHandler) execute(co *gen.Co) (struct{}, error) {
 	if err := h.run(co); err != nil {
 		h.handleError(err)
 	}
-	if !h.finished && !h.closed {
-		h.Finish()
+	if !h.finished {
+		h.Finish() // also when the client went away: OnFinish runs
 	}
 	return struct{}{}, nil
 }
@@ -284,6 +284,13 @@ func (h *RequestHandler) handleError(err error) {
 			if fin.Body != nil {
 				h.Write(fin.Body)
 			}
+			h.Finish()
+		}
+		return
+	}
+	if errors.Is(err, ioloop.ErrLoopClosed) {
+		// The loop is closing under a waiting handler: nobody to answer.
+		if !h.finished {
 			h.Finish()
 		}
 		return

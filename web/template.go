@@ -7,8 +7,10 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"slices"
 	"strings"
 	"sync"
+	"text/template/parse"
 
 	"github.com/gornado/gornado/ioloop"
 )
@@ -17,8 +19,8 @@ import (
 // TemplateFS) with data, writes the result and finishes, as Tornado's
 // render. Templates are html/template, so output is escaped by context.
 //
-// Each page is parsed together with every other template file in the
-// directory, the page last, so a page can fill a layout's blocks:
+// A page is parsed with the template files it uses, and those they use,
+// the page last, so a page can fill a layout's blocks:
 //
 //	base.html:  <html><body>{{block "content" .}}{{end}}</body></html>
 //	index.html: {{template "base.html" .}}{{define "content"}}<p>{{.Msg}}</p>{{end}}
@@ -101,39 +103,84 @@ func (a *Application) templateFS() fs.FS {
 	return nil
 }
 
-// parseTemplate parses the page name with every other template file.
+// parseTemplate parses the page name with the template files it uses
+// ({{template "base.html" .}}), and those they use, dependencies first and
+// the page last, so the page's definitions fill its layout's blocks and
+// no other page's definitions can leak in.
 func (a *Application) parseTemplate(lt *loopTemplates, name string) (*template.Template, error) {
 	fsys := a.templateFS()
 	if fsys == nil {
 		return nil, fmt.Errorf("template %q: Settings.TemplatePath is not set", name)
 	}
+	funcs := a.templateFuncs(lt)
 	name = path.Clean(strings.TrimPrefix(name, "/"))
-	page, err := fs.ReadFile(fsys, name)
-	if err != nil {
-		return nil, fmt.Errorf("template %q: %w", name, err)
-	}
-	t := template.New(name).Funcs(a.templateFuncs(lt))
-	err = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+	// Discover the files, breadth first from the page.
+	order := []string{name}
+	sources := map[string]string{}
+	for i := 0; i < len(order); i++ {
+		src, err := fs.ReadFile(fsys, order[i])
 		if err != nil {
-			return err
+			return nil, fmt.Errorf("template %q: %w", order[i], err)
 		}
-		if d.IsDir() || p == name || strings.HasPrefix(path.Base(p), ".") {
-			return nil
-		}
-		src, err := fs.ReadFile(fsys, p)
+		sources[order[i]] = string(src)
+		scratch, err := template.New(order[i]).Funcs(funcs).Parse(string(src))
 		if err != nil {
-			return err
+			return nil, err
 		}
-		_, err = t.New(p).Parse(string(src))
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("template %q: %w", name, err)
+		for _, ref := range templateRefs(scratch) {
+			if _, seen := sources[ref]; !seen && !slices.Contains(order, ref) && isFile(fsys, ref) {
+				order = append(order, ref)
+			}
+		}
 	}
-	if _, err := t.Parse(string(page)); err != nil {
-		return nil, err
+	t := template.New(name).Funcs(funcs)
+	for i := len(order) - 1; i > 0; i-- {
+		if _, err := t.New(order[i]).Parse(sources[order[i]]); err != nil {
+			return nil, err
+		}
 	}
-	return t, nil
+	return t.Parse(sources[name])
+}
+
+func isFile(fsys fs.FS, name string) bool {
+	st, err := fs.Stat(fsys, name)
+	return err == nil && !st.IsDir()
+}
+
+// templateRefs lists the names a template set invokes with {{template}}
+// (and {{block}}) but does not define itself.
+func templateRefs(t *template.Template) []string {
+	var refs []string
+	var walk func(n parse.Node)
+	walk = func(n parse.Node) {
+		switch n := n.(type) {
+		case *parse.ListNode:
+			if n != nil {
+				for _, c := range n.Nodes {
+					walk(c)
+				}
+			}
+		case *parse.IfNode:
+			walk(n.List)
+			walk(n.ElseList)
+		case *parse.RangeNode:
+			walk(n.List)
+			walk(n.ElseList)
+		case *parse.WithNode:
+			walk(n.List)
+			walk(n.ElseList)
+		case *parse.TemplateNode:
+			if d := t.Lookup(n.Name); d == nil || d.Tree == nil {
+				refs = append(refs, n.Name)
+			}
+		}
+	}
+	for _, d := range t.Templates() {
+		if d.Tree != nil {
+			walk(d.Tree.Root)
+		}
+	}
+	return refs
 }
 
 func (a *Application) templateFuncs(lt *loopTemplates) template.FuncMap {

@@ -1,0 +1,47 @@
+package httpserver_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gornado/gornado/httpserver"
+	"github.com/gornado/gornado/ioloop"
+)
+
+// A handler that answers after the client hung up gets ErrConnectionClosed
+// from Finish (and Flush), not a crash, and the close callback ran first.
+func TestFinishAfterClientClosed(t *testing.T) {
+	type outcome struct {
+		closeCalled      bool
+		flushErr, finErr error
+	}
+	got := make(chan outcome, 1)
+	var loop *ioloop.IOLoop
+	h := httpserver.HandlerFunc(func(w *httpserver.Response, r *httpserver.Request) {
+		var o outcome
+		w.SetCloseCallback(func() {
+			o.closeCalled = true
+			loop.AddCallback(func() { // answer late, after the close
+				w.WriteString("too late")
+				_, o.flushErr = w.Flush().Result()
+				o.finErr = w.Finish()
+				got <- o
+			})
+		})
+	})
+	addr := serve(t, h, httpserver.Config{}, func(l *ioloop.IOLoop, _ *httpserver.Server) { loop = l })
+	c := dial(t, addr)
+	fmt.Fprintf(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	buf := make([]byte, 1)
+	c.SetReadDeadline(time.Now().Add(50 * time.Millisecond)) // let the request arrive; no response is due
+	_, _ = c.Read(buf)
+	require.NoError(t, c.Close())
+	o := <-got
+	assert.True(t, o.closeCalled)
+	assert.ErrorIs(t, o.flushErr, httpserver.ErrConnectionClosed)
+	assert.ErrorIs(t, o.finErr, httpserver.ErrConnectionClosed)
+}

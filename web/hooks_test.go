@@ -1,0 +1,245 @@
+package web_test
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gornado/gornado/future"
+	"github.com/gornado/gornado/gen"
+	"github.com/gornado/gornado/looptest"
+	"github.com/gornado/gornado/web"
+)
+
+type renderHandler struct{ web.RequestHandler }
+
+func (h *renderHandler) GetCurrentUser() (any, error) { return "ann", nil }
+func (h *renderHandler) Get(co *gen.Co) error {
+	name, _ := h.GetArgument("t", "page.html")
+	return h.Render(name, map[string]any{"Name": "One", "Msg": "<b>hi</b>"})
+}
+
+func TestTemplates(t *testing.T) {
+	settings := web.Settings{TemplatePath: "testdata/templates", XSRFCookies: true,
+		TemplateFuncs: map[string]any{"shout": strings.ToUpper}}
+	s := serveApp(t, []web.Route{
+		{Pattern: `/`, Handler: web.Make[renderHandler]()},
+		{Pattern: `/item/([0-9]+)`, Handler: web.Make[helloHandler](), Name: "item"},
+	}, settings)
+	looptest.Logs(s.loop).Allow(t, slog.LevelError, `request`)
+	resp, body := s.get("/")
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Contains(t, body, "<title>Page One</title>")
+	assert.Contains(t, body, "<p>&lt;b&gt;hi&lt;/b&gt;</p>", "html/template escapes")
+	assert.Contains(t, body, `<input type="hidden" name="_xsrf" value="2|`)
+	assert.Contains(t, body, `<a href="/item/7">ONE</a>`)
+	_, body = s.get("/?t=other.html")
+	assert.Equal(t, "<html><head><title>Default</title></head><body>other ann</body></html>\n\n", body)
+
+	for _, name := range []string{"broken.html", "fails.html", "nope.html"} {
+		resp, body = s.get("/?t=" + name)
+		assert.Equal(t, 500, resp.StatusCode, name)
+		assert.NotContains(t, body, name, "no details outside debug")
+	}
+}
+
+func TestTemplatesReloadInDebug(t *testing.T) {
+	dir := t.TempDir()
+	page := filepath.Join(dir, "p.html")
+	require.NoError(t, os.WriteFile(page, []byte("v1 {{.}}"), 0o644))
+	render := handle(func(h *funcHandler, co *gen.Co) error { return h.Render("p.html", "x") })
+	debug := serveApp(t, []web.Route{{Pattern: `/`, Handler: render}}, web.Settings{TemplatePath: dir, Debug: true})
+	cached := serveApp(t, []web.Route{{Pattern: `/`, Handler: render}}, web.Settings{TemplatePath: dir})
+	_, b := debug.get("/")
+	assert.Equal(t, "v1 x", b)
+	_, b = cached.get("/")
+	assert.Equal(t, "v1 x", b)
+	require.NoError(t, os.WriteFile(page, []byte("v2 {{.}} {{if}}"), 0o644))
+	resp, b := debug.get("/")
+	assert.Equal(t, 500, resp.StatusCode)
+	assert.Contains(t, b, "p.html", "debug pages show the template error")
+	require.NoError(t, os.WriteFile(page, []byte("v2 {{.}}"), 0o644))
+	_, b = debug.get("/")
+	assert.Equal(t, "v2 x", b)
+	_, b = cached.get("/")
+	assert.Equal(t, "v1 x", b)
+}
+
+// lifeHandler records its hooks.
+type lifeHandler struct {
+	web.RequestHandler
+	log *[]string
+}
+
+func (h *lifeHandler) Prepare(co *gen.Co) error {
+	*h.log = append(*h.log, "prepare")
+	if h.Request.Path == "/stop" {
+		return web.Finish{Body: "stopped in prepare"}
+	}
+	return nil
+}
+func (h *lifeHandler) Get(co *gen.Co) error {
+	*h.log = append(*h.log, "get")
+	return h.Write("ok")
+}
+func (h *lifeHandler) OnFinish()                  { *h.log = append(*h.log, "finish "+h.Request.Path) }
+func (h *lifeHandler) SupportedMethods() []string { return []string{"GET"} }
+
+func TestLifecycleHooks(t *testing.T) {
+	var log []string // loop-owned; read after each response
+	s := serveApp(t, []web.Route{{Pattern: `/.*`, Handler: func() web.Handler { return &lifeHandler{log: &log} }}}, web.Settings{})
+	looptest.Logs(s.loop).Allow(t, slog.LevelWarn, `request`)
+	snapshot := func() []string {
+		ch := make(chan []string)
+		s.loop.AddCallback(func() { ch <- append([]string(nil), log...); log = log[:0] })
+		return <-ch
+	}
+	_, body := s.get("/go")
+	assert.Equal(t, "ok", body)
+	assert.Equal(t, []string{"prepare", "get", "finish /go"}, snapshot())
+	_, body = s.get("/stop")
+	assert.Equal(t, "stopped in prepare", body)
+	assert.Equal(t, []string{"prepare", "finish /stop"}, snapshot())
+	resp, _ := s.do("POST", "/go", "x")
+	assert.Equal(t, 405, resp.StatusCode)
+	assert.Equal(t, "GET", resp.Header.Get("Allow"))
+	assert.Equal(t, []string{"finish /go"}, snapshot(), "no Prepare for an unsupported method")
+}
+
+// pollHandler waits for a future that never completes, until the client
+// goes away.
+type pollHandler struct {
+	web.RequestHandler
+	closed chan<- string
+	wait   *future.Future[string]
+}
+
+func (h *pollHandler) Get(co *gen.Co) error {
+	h.wait = future.New[string](h.Loop())
+	v, err := gen.Await(co, h.wait)
+	if err != nil {
+		h.closed <- "get returned: " + err.Error()
+		return nil
+	}
+	return h.Write(v)
+}
+func (h *pollHandler) OnConnectionClose() { h.wait.Cancel() }
+func (h *pollHandler) OnFinish()          { h.closed <- "finished" }
+
+func TestOnConnectionCloseCancelsLongPoll(t *testing.T) {
+	closed := make(chan string, 4)
+	s := serveApp(t, []web.Route{{Pattern: `/poll`, Handler: func() web.Handler { return &pollHandler{closed: closed} }}}, web.Settings{})
+	c, err := net.Dial("tcp", strings.TrimPrefix(s.base, "http://"))
+	require.NoError(t, err)
+	fmt.Fprintf(c, "GET /poll HTTP/1.1\r\nHost: x\r\n\r\n")
+	// The server has the request once the handler is parked; then hang up.
+	time.Sleep(20 * time.Millisecond) // not an assertion: lets the request arrive first
+	c.Close()
+	select {
+	case msg := <-closed:
+		assert.Equal(t, "get returned: "+future.ErrCancelled.Error(), msg)
+	case <-time.After(10 * time.Second):
+		t.Fatal("OnConnectionClose never ran")
+	}
+	assert.Equal(t, "finished", <-closed)
+}
+
+// uploadHandler streams its body, counting bytes.
+type uploadHandler struct {
+	web.RequestHandler
+	n      int
+	chunks int
+	limit  int
+}
+
+func (h *uploadHandler) Prepare(co *gen.Co) error {
+	h.limit = 1 << 20
+	return gen.Sleep(co, time.Millisecond) // chunks arriving meanwhile are kept
+}
+func (h *uploadHandler) DataReceived(chunk []byte) error {
+	h.n += len(chunk)
+	h.chunks++
+	if h.n > h.limit {
+		return web.NewHTTPError(413, "upload over %d bytes", h.limit)
+	}
+	return nil
+}
+func (h *uploadHandler) Put(co *gen.Co) error {
+	return h.Write(fmt.Sprintf("got %d bytes, body buffered: %d", h.n, len(h.Request.Body)))
+}
+
+func TestStreamRequestBody(t *testing.T) {
+	s := serveApp(t, []web.Route{
+		{Pattern: `/up`, Handler: web.Make[uploadHandler]()},
+		{Pattern: `/plain`, Handler: handle(func(h *funcHandler, co *gen.Co) error {
+			return h.Write(fmt.Sprint(len(h.Request.Body)))
+		})},
+	}, web.Settings{})
+	looptest.Logs(s.loop).Allow(t, slog.LevelWarn, `.`)
+	body := strings.Repeat("x", 300_000)
+	resp, got := s.do("PUT", "/up", body)
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, "got 300000 bytes, body buffered: 0", got)
+	_, got = s.do("POST", "/plain", body)
+	assert.Equal(t, "300000", got, "other routes still get whole bodies")
+
+	// Too big: refused while it streams, and the connection closes.
+	req, _ := http.NewRequestWithContext(context.Background(), "PUT", s.base+"/up", strings.NewReader(strings.Repeat("y", 3<<20)))
+	resp, err := s.c.Do(req)
+	if err == nil {
+		defer resp.Body.Close()
+		assert.Equal(t, 413, resp.StatusCode)
+	} else {
+		// The server may close before the client finished sending.
+		assert.True(t, errors.Is(err, net.ErrClosed) || strings.Contains(err.Error(), "reset") || strings.Contains(err.Error(), "broken pipe"), err)
+	}
+}
+
+func TestHostRoutingAndDefaultHandler(t *testing.T) {
+	s := serveApp(t, []web.Route{
+		{Pattern: `/`, Host: `api\.example\.com`, Handler: handle(func(h *funcHandler, co *gen.Co) error { return h.Write("api") })},
+		{Pattern: `/`, Handler: handle(func(h *funcHandler, co *gen.Co) error { return h.Write("www") })},
+	}, web.Settings{DefaultHandler: handle(func(h *funcHandler, co *gen.Co) error {
+		h.SetStatus(404)
+		return h.Write("custom not found")
+	})})
+	raw := func(host, path string) string {
+		c, err := net.Dial("tcp", strings.TrimPrefix(s.base, "http://"))
+		require.NoError(t, err)
+		defer c.Close()
+		fmt.Fprintf(c, "GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", path, host)
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		b := new(strings.Builder)
+		_, _ = bufio.NewReader(resp.Body).WriteTo(b)
+		return fmt.Sprint(resp.StatusCode, " ", b.String())
+	}
+	assert.Equal(t, "200 api", raw("api.example.com:8080", "/"))
+	assert.Equal(t, "200 www", raw("www.example.com", "/"))
+	assert.Equal(t, "404 custom not found", raw("api.example.com", "/missing"))
+}
+
+func TestAccessLog(t *testing.T) {
+	s := serveApp(t, []web.Route{
+		{Pattern: `/ok`, Handler: web.Make[helloHandler]()},
+	}, web.Settings{})
+	ok := looptest.ExpectLog(t, s.loop, slog.LevelInfo, `request status=200 method=GET uri=/ok\?a=1 remote_ip=127\.0\.0\.1 duration=`)
+	nf := looptest.ExpectLog(t, s.loop, slog.LevelWarn, `request status=404 method=GET uri=/nope`)
+	s.get("/ok?a=1")
+	s.get("/nope")
+	assert.Equal(t, 1, ok.Count())
+	assert.Equal(t, 1, nf.Count())
+}
