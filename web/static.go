@@ -31,8 +31,10 @@ type StaticFiles struct {
 	// Dir is the directory served. Files are opened through an os.Root,
 	// so nothing outside Dir can be reached, by ".." or by symlink.
 	Dir string
-	// FS, if set, is served instead of Dir (an embed.FS, os.DirFS...);
-	// what its Open allows is up to it.
+	// FS, if set, is served instead of Dir (an embed.FS, an
+	// fstest.MapFS...); what its Open reaches is up to it. For a
+	// directory on disk prefer Dir (or os.Root.FS): os.DirFS follows
+	// symlinks out of its directory.
 	FS fs.FS
 	// DefaultFilename is served for a directory ("index.html"), whose URL
 	// must end in a slash (a request without one is redirected to it,
@@ -118,7 +120,7 @@ func (h *StaticFileHandler) Get(co *gen.Co) error {
 	defer f.Close()
 	h.name = name
 	size := fi.Size()
-	sum, err := h.files.contentHash(name, fi, !h.Application.settings.Debug)
+	sum, err := h.files.contentHash(name, fi, true)
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -594,4 +595,33 @@ func TestStaticURLInTemplate(t *testing.T) {
 	}, web.Settings{StaticPath: root, TemplateFS: tpl})
 	_, body := s.get("/")
 	assert.Equal(t, `<link href="/static/style.css?v=`+sha("body { color: red }")[:5]+`">`, body)
+}
+
+// TestStaticNotRegular checks that what is not a regular file is refused
+// at once: a FIFO would block the loop in open(2) or read(2).
+func TestStaticNotRegular(t *testing.T) {
+	root := staticTree(t)
+	require.NoError(t, syscall.Mkfifo(filepath.Join(root, "pipe"), 0o644))
+	s := serveApp(t, []web.Route{
+		{Pattern: `/files/(.*)`, Handler: web.NewStaticFileHandler(root, "pipe")},
+	}, web.Settings{StaticPath: root})
+	allowStaticLogs(t, s)
+	for _, p := range []string{"/static/pipe", "/files/sub/../", "/files/"} {
+		resp, _ := s.get(p)
+		assert.Equal(t, 403, resp.StatusCode, p)
+	}
+}
+
+func ExampleApplication_StaticURL() {
+	fsys := fstest.MapFS{"css/site.css": {Data: []byte("body{}")}}
+	app, err := web.NewApplication([]web.Route{
+		// Another tree, with index.html for its directories.
+		{Pattern: `/docs/(.*)`, Handler: web.StaticFiles{Dir: "docs", DefaultFilename: "index.html"}.Handler()},
+	}, web.Settings{StaticFS: fsys}) // served under /static/
+	if err != nil {
+		panic(err)
+	}
+	u, err := app.StaticURL("css/site.css")
+	fmt.Println(u, err)
+	// Output: /static/css/site.css?v=7c980 <nil>
 }

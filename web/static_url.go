@@ -16,9 +16,10 @@ import (
 const staticVersionLen = 5
 
 // hashes caches the content hash of static files by name. An entry is
-// good for ETags while the file keeps its size and modification time;
-// StaticURL trusts it for the life of the application (Tornado's
-// static_hash_cache), except in Debug mode, where nothing is cached.
+// good for ETags while the file keeps its size and modification time (in
+// Debug mode too: an edit changes both or at least the time); StaticURL
+// trusts it for the life of the application (Tornado's
+// static_hash_cache), except in Debug mode, where it hashes every time.
 type hashes struct {
 	mu sync.Mutex
 	m  map[string]fileHash
