@@ -48,7 +48,8 @@ func (g *gzipState) release() {
 
 // startTransforms decides, as the headers are about to go out, whether
 // the body is compressed (Settings.Compress): the client accepts gzip, the
-// type is compressible, nothing encoded it already, and a body finished
+// type is compressible, nothing encoded it already, it is not a part
+// (Content-Range counts unencoded bytes), and a body finished
 // in one piece is long enough. Vary: Accept-Encoding goes on every
 // response, compressed or not, so caches keep the two apart.
 func (h *RequestHandler) startTransforms(finishing bool) {
@@ -62,7 +63,7 @@ func (h *RequestHandler) startTransforms(finishing bool) {
 		hd.Set("Vary", v+", Accept-Encoding")
 	}
 	if !acceptsGzip(h.Request.Header.Get("Accept-Encoding")) ||
-		!compressible(hd.Get("Content-Type")) || hd.Has("Content-Encoding") ||
+		!compressible(hd.Get("Content-Type")) || hd.Has("Content-Encoding") || hd.Has("Content-Range") ||
 		h.status == 204 || h.status == 304 || (finishing && len(h.buf) < gzipMinLength) {
 		return
 	}
