@@ -206,10 +206,14 @@ var errAppClosed = errors.New("web: application closed with mounted handlers sti
 // ServeHTTP are answered 503, or cut short if their headers went out),
 // and the worker pool it made for mounted handlers (Settings.Executor,
 // yours, is left alone). It waits up to 5 seconds for mounted handlers
-// still running. Call it once the servers using the application have
-// shut down; afterwards ServeHTTP answers 503, and so do mounted routes.
-// A second Close does nothing. Safe from any goroutine except a loop
-// serving the application.
+// still running, and returns an error if some still are. Call it once
+// the servers using the application have shut down; afterwards
+// ServeHTTP answers 503, and so do mounted routes unless their pool is
+// Settings.Executor. A second Close does nothing. Safe from any
+// goroutine except a loop serving the application.
+//
+// An application never served through ServeHTTP and without mounted
+// handlers started nothing: Close is then optional.
 func (a *Application) Close() error {
 	s := &a.bridge
 	s.mu.Lock()

@@ -24,7 +24,13 @@ import (
 //	{Pattern: `/story/([0-9]+)`, Handler: func() web.Handler { return &StoryHandler{db: db} }, Name: "story"}
 //
 // HTTPHandler mounts any net/http handler; it runs on the application's
-// worker pool, never on the loop (see Application).
+// worker pool (Settings.Executor), never on the loop: the loop reads the
+// whole request, a worker runs the handler into a buffer, and the loop
+// sends it. A body over 64 KiB, or one the handler flushes, streams; a
+// worker more than 1 MiB ahead of a slow client waits for it, so memory
+// stays bounded. A panic answers 500 (and is logged) unless the headers
+// went out; the request's context ends when the client goes away.
+// Hijacking and response trailers are not supported.
 type Route struct {
 	Pattern     string
 	Handler     func() Handler
