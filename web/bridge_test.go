@@ -260,3 +260,27 @@ func TestServeHTTPClientGoneRunsOnConnectionClose(t *testing.T) {
 	resp, _ := bridgeGet(t, srv.Client(), "GET", srv.URL+"/poll", nil)
 	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
 }
+
+// An Application is an http.Handler: net/http serves it (and so speaks
+// HTTP/2 for it), with native handlers running on a loop of the
+// application's own, which Close stops.
+func ExampleApplication_ServeHTTP() {
+	app, err := web.NewApplication([]web.Route{
+		{Pattern: `/`, Handler: web.Make[helloHandler]()},
+	}, web.Settings{NoAccessLog: true})
+	if err != nil {
+		panic(err)
+	}
+	srv := httptest.NewServer(app) // or http.ListenAndServe(addr, app)
+	defer app.Close()
+	defer srv.Close()
+
+	resp, err := http.Get(srv.URL + "/")
+	if err != nil {
+		panic(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	fmt.Println(resp.StatusCode, string(body))
+	// Output: 200 Hello, world
+}
