@@ -284,3 +284,26 @@ func ExampleApplication_ServeHTTP() {
 	fmt.Println(resp.StatusCode, string(body))
 	// Output: 200 Hello, world
 }
+
+func TestServeHTTPCloseAnswersRequestsInFlight(t *testing.T) {
+	started, gone := make(chan struct{}), make(chan struct{})
+	app, srv, rec := bridgeApp(t, []web.Route{
+		{Pattern: `/poll`, Handler: func() web.Handler { return &longPoll{started: started, gone: gone} }},
+	}, web.Settings{}, false)
+	// The parked coroutine gets ErrLoopClosed when Close closes the loop.
+	rec.Allow(t, slog.LevelError, `request failed|^request status=5`)
+
+	codes := make(chan int, 1)
+	go func() {
+		resp, err := srv.Client().Get(srv.URL + "/poll")
+		if err != nil {
+			codes <- 0
+			return
+		}
+		resp.Body.Close()
+		codes <- resp.StatusCode
+	}()
+	waitFor(t, started, "the long poll to start")
+	require.NoError(t, app.Close())
+	assert.Equal(t, http.StatusServiceUnavailable, <-codes)
+}
