@@ -125,8 +125,9 @@ func (b *bridgeResponse) clientGone() {
 }
 
 // pump writes the queued messages to w until the final one, the end of
-// r's context, or the loop stopping (Close). It runs on the net/http
-// goroutine.
+// r's context, or the loop stopping (Close): then it answers 503, or
+// aborts the response (http.ErrAbortHandler) if its head went out. It
+// runs on the net/http goroutine.
 func (b *bridgeResponse) pump(w http.ResponseWriter, r *http.Request, stopped <-chan struct{}) {
 	p := bridgePump{w: w, rc: http.NewResponseController(w), head: r.Method == "HEAD"}
 	for {
@@ -144,10 +145,13 @@ func (b *bridgeResponse) pump(w http.ResponseWriter, r *http.Request, stopped <-
 				return
 			}
 			b.leave()
-			if !p.wroteHead {
-				w.Header().Set("Connection", "close")
-				http.Error(w, "503: Service Unavailable", http.StatusServiceUnavailable)
+			if p.wroteHead {
+				// net/http's way to cut a response short: the client
+				// sees an error, not a complete body.
+				panic(http.ErrAbortHandler)
 			}
+			w.Header().Set("Connection", "close")
+			http.Error(w, "503: Service Unavailable", http.StatusServiceUnavailable)
 			return
 		}
 	}

@@ -225,6 +225,11 @@ type longPoll struct {
 }
 
 func (h *longPoll) Get(co *gen.Co) error {
+	if h.Request.Query == "flush" {
+		if _, err := gen.Await(co, h.Flush()); err != nil {
+			return err
+		}
+	}
 	close(h.started)
 	_, err := gen.Await(co, future.New[struct{}](h.Loop()))
 	return err
@@ -306,4 +311,21 @@ func TestServeHTTPCloseAnswersRequestsInFlight(t *testing.T) {
 	waitFor(t, started, "the long poll to start")
 	require.NoError(t, app.Close())
 	assert.Equal(t, http.StatusServiceUnavailable, <-codes)
+}
+
+func TestServeHTTPCloseCutsAStartedResponseShort(t *testing.T) {
+	started, gone := make(chan struct{}), make(chan struct{})
+	app, srv, rec := bridgeApp(t, []web.Route{
+		{Pattern: `/poll`, Handler: func() web.Handler { return &longPoll{started: started, gone: gone} }},
+	}, web.Settings{}, false)
+	rec.Allow(t, slog.LevelError, `request failed|cannot send an error page|^request status=5`)
+
+	resp, err := srv.Client().Get(srv.URL + "/poll?flush")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	assert.Equal(t, 200, resp.StatusCode)
+	waitFor(t, started, "the long poll to start")
+	require.NoError(t, app.Close())
+	_, err = io.ReadAll(resp.Body)
+	assert.Error(t, err, "the body ends in an error, not as if complete")
 }
