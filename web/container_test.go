@@ -155,6 +155,9 @@ func TestMountedRequestAndResponsePassThrough(t *testing.T) {
 		{Pattern: `/echo/.*`, HTTPHandler: echo},
 		{Pattern: `/status`, HTTPHandler: statuses},
 	})
+	// Mounted handlers write the access log as native ones do.
+	looptest.ExpectLog(t, s.loop, slog.LevelInfo, `^request status=201 method=GET uri=/status\?code=201&body=made remote_ip=127.0.0.1 duration=`)
+	looptest.ExpectLog(t, s.loop, slog.LevelWarn, `^request status=404 method=GET uri=/status\?code=404`)
 
 	req, err := http.NewRequest("PUT", s.base+"/echo/a%20b?q=1", strings.NewReader("payload"))
 	require.NoError(t, err)
