@@ -54,8 +54,9 @@ const executorShutdownTimeout = 5 * time.Second
 // (BodyStreamer) gets the whole body as one chunk, once read, and the
 // bound above applies to it; Config.XHeaders and DecompressRequest are
 // not applied (put your own middleware in front); Request.Version is
-// net/http's Proto ("HTTP/2.0" for HTTP/2); a mounted handler writes no
-// access log record. After Close, ServeHTTP answers 503.
+// net/http's Proto ("HTTP/2.0" for HTTP/2); no access log record is
+// written for a mounted handler called this way. After Close, ServeHTTP
+// answers 503.
 func (a *Application) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	limit := a.settings.Server.MaxBodySize
 	if limit <= 0 {
