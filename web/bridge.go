@@ -88,7 +88,7 @@ func (a *Application) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		a.bridgeError(w, r, http.StatusServiceUnavailable, start)
 		return
 	}
-	b := newBridgeResponse(loop)
+	b := newBridgeResponse(loop, stopped)
 	loop.AddCallback(func() { a.serveBridged(loop, ru, args, b, sr) })
 	b.pump(w, r, stopped)
 }

@@ -26,6 +26,10 @@ type bridgeResponse struct {
 	closed   bool // the client went away
 	onClose  func()
 
+	// stopped is closed when the loop stops (Close): what handlers send
+	// afterwards, released by the loop's closing, is dropped.
+	stopped <-chan struct{}
+
 	mu    sync.Mutex
 	queue []*bridgeMsg
 	gone  bool          // the net/http side has returned
@@ -44,8 +48,8 @@ type bridgeMsg struct {
 	final   bool
 }
 
-func newBridgeResponse(loop *ioloop.IOLoop) *bridgeResponse {
-	return &bridgeResponse{loop: loop, status: http.StatusOK, ready: make(chan struct{}, 1)}
+func newBridgeResponse(loop *ioloop.IOLoop, stopped <-chan struct{}) *bridgeResponse {
+	return &bridgeResponse{loop: loop, stopped: stopped, status: http.StatusOK, ready: make(chan struct{}, 1)}
 }
 
 func (b *bridgeResponse) Header() *httputil.Headers { return &b.header }
@@ -98,6 +102,11 @@ func (b *bridgeResponse) post(m *bridgeMsg) bool {
 		m.head, m.status, m.header = true, b.status, b.header.Clone()
 	}
 	m.body, b.body = b.body, nil
+	select {
+	case <-b.stopped:
+		return false
+	default:
+	}
 	b.mu.Lock()
 	if b.gone {
 		b.mu.Unlock()
