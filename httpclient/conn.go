@@ -196,12 +196,6 @@ func (cn *conn) readHead(data []byte) (int, bool) {
 	cn.line = line
 	req := f.req
 	cn.follow = f.shouldFollow(line.Code, &cn.header)
-	if cn.waitContinue {
-		// A final answer before 100 Continue: the body is never sent, and
-		// the server may or may not expect it; start afresh next time.
-		cn.waitContinue = false
-		cn.keepAlive = false
-	}
 	if req.HeaderCallback != nil && !cn.follow {
 		for len(head) > 0 {
 			i := strings.IndexByte(string(head), '\n')
@@ -217,6 +211,12 @@ func (cn *conn) readHead(data []byte) (int, bool) {
 		cn.keepAlive = !strings.Contains(conn, "close")
 	} else {
 		cn.keepAlive = strings.Contains(conn, "keep-alive")
+	}
+	if cn.waitContinue {
+		// A final answer before 100 Continue: the body is never sent, and
+		// the server may or may not expect it; start afresh next time.
+		cn.waitContinue = false
+		cn.keepAlive = false
 	}
 	if !httputil.ResponseHasBody(f.t.method, line.Code) {
 		cn.complete(len(data) == end)

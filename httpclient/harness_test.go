@@ -259,6 +259,18 @@ func readHead(br *bufio.Reader) (lines []string, body []byte, err error) {
 	return lines, body, err
 }
 
+// readLines reads one request head from br, without its body.
+func readLines(br *bufio.Reader) (lines []string) {
+	for {
+		line, err := br.ReadString('\n')
+		line = strings.TrimRight(line, "\r\n")
+		if err != nil || line == "" {
+			return lines
+		}
+		lines = append(lines, line)
+	}
+}
+
 // newClient makes a client on a fresh test loop.
 func newClient(t *testing.T, opts httpclient.Options) (*ioloop.IOLoop, *httpclient.AsyncHTTPClient) {
 	t.Helper()
@@ -293,3 +305,5 @@ var _ = context.Background
 type futureUnit = future.Future[struct{}]
 
 func resolved(l *ioloop.IOLoop) *futureUnit { return future.Resolved(l, struct{}{}) }
+
+type futureResponse = future.Future[*httpclient.Response]
