@@ -61,12 +61,14 @@ func (f *fetch) watchContext(ctx context.Context) {
 
 // run starts the fetch once it has a slot.
 func (f *fetch) run() {
-	f.queued = false
+	if f.queued {
+		f.queued = false
+		f.timing.Queue = f.since()
+	}
 	if f.queueTo != nil {
 		f.c.loop.RemoveTimeout(f.queueTo)
 		f.queueTo = nil
 	}
-	f.timing.Queue = f.since()
 	if d := f.req.requestTimeout(); d > 0 {
 		f.requestTo = f.c.loop.CallLater(d, func() {
 			f.requestTo = nil

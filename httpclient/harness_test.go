@@ -200,6 +200,13 @@ type rawServer struct {
 // the test.
 func rawServe(t *testing.T, fn func(c net.Conn, br *bufio.Reader)) *rawServer {
 	t.Helper()
+	return rawServeRS(t, func(_ *rawServer, c net.Conn, br *bufio.Reader) { fn(c, br) })
+}
+
+// rawServeRS is rawServe for a script that needs the server (to track more
+// connections).
+func rawServeRS(t *testing.T, fn func(rs *rawServer, c net.Conn, br *bufio.Reader)) *rawServer {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	rs := &rawServer{ln: ln, addr: ln.Addr().String()}
@@ -220,7 +227,7 @@ func rawServe(t *testing.T, fn func(c net.Conn, br *bufio.Reader)) *rawServer {
 				defer rs.wg.Done()
 				defer c.Close()
 				c.SetDeadline(time.Now().Add(30 * time.Second)) // hang guard
-				fn(c, bufio.NewReader(c))
+				fn(rs, c, bufio.NewReader(c))
 			}()
 		}
 	}()
@@ -234,6 +241,13 @@ func rawServe(t *testing.T, fn func(c net.Conn, br *bufio.Reader)) *rawServer {
 		rs.wg.Wait()
 	})
 	return rs
+}
+
+// track has c closed with the server's connections.
+func (rs *rawServer) track(c net.Conn) {
+	rs.mu.Lock()
+	rs.conns = append(rs.conns, c)
+	rs.mu.Unlock()
 }
 
 // readHead reads one request head (and a Content-Length body) from br and

@@ -20,7 +20,7 @@ func (c *AsyncHTTPClient) poolKey(r *Request, t *target) (string, error) {
 	b.WriteByte(':')
 	b.WriteString(strconv.Itoa(t.port))
 	if r.ProxyHost != "" {
-		fmt.Fprintf(&b, "|proxy=%s:%d:%s", r.ProxyHost, r.ProxyPort, r.ProxyUsername)
+		fmt.Fprintf(&b, "|proxy=%s:%d:%q:%q", r.ProxyHost, r.ProxyPort, r.ProxyUsername, r.ProxyPassword)
 	}
 	if t.https && (r.InsecureSkipVerify || r.CACerts != "" || r.RootCAs != nil ||
 		r.ClientCert != "" || r.TLSConfig != nil) {
