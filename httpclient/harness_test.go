@@ -321,3 +321,5 @@ type futureUnit = future.Future[struct{}]
 func resolved(l *ioloop.IOLoop) *futureUnit { return future.Resolved(l, struct{}{}) }
 
 type futureResponse = future.Future[*httpclient.Response]
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
