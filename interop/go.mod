@@ -6,6 +6,7 @@ replace github.com/gornado/gornado => ../
 
 require (
 	github.com/gornado/gornado v0.0.0-00010101000000-000000000000
+	github.com/mccutchen/go-httpbin/v2 v2.26.0
 	github.com/stretchr/testify v1.12.1
 )
 
