@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Interop tests: Gornado's HTTP server driven by real peers (curl,
-# python3-requests, Python's http.client, ApacheBench). Installs the Debian
+# python3-requests, Python's http.client, ApacheBench), and Gornado's HTTP
+# client against real servers (go-httpbin from the Go module proxy, served
+# in-process; a Tornado server). Installs the Debian
 # packages of the peers that are missing (apt-get update only then), then
 # runs the interop module's tests under the race detector. Extra arguments
 # go to `go test` (e.g. -run Curl -v).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
-# Debian packages the peers come from (python3-tornado is for the Tornado
-# comparisons to come).
+# Debian packages the peers come from (python3-tornado runs the server of
+# the client's interop tests).
 packages=(curl python3-requests apache2-utils python3-tornado nginx-light)
 
 installed() {
