@@ -88,7 +88,27 @@ type AsyncHTTPClient struct {
 	tlsc   tlsCache
 	closed bool
 
-	headBuf []byte // scratch for request heads
+	headBuf []byte              // scratch for request heads
+	urls    map[string]*urlInfo // parsed URLs, by URL
+}
+
+// maxCachedURLs bounds the parsed-URL cache; past it, it starts afresh.
+const maxCachedURLs = 1024
+
+// parseURL returns rawURL parsed, from the cache if it is there.
+func (c *AsyncHTTPClient) parseURL(rawURL string) (*urlInfo, error) {
+	if ui, ok := c.urls[rawURL]; ok {
+		return ui, nil
+	}
+	ui, err := parseURL(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	if len(c.urls) >= maxCachedURLs {
+		clear(c.urls)
+	}
+	c.urls[rawURL] = ui
+	return ui, nil
 }
 
 // New returns a client that fetches on loop. Loop-only.
@@ -101,6 +121,7 @@ func New(loop *ioloop.IOLoop, opts Options) *AsyncHTTPClient {
 		pool:   map[string][]*conn{},
 		conns:  map[*conn]struct{}{},
 		flight: map[*fetch]struct{}{},
+		urls:   map[string]*urlInfo{},
 	}
 }
 
@@ -131,7 +152,7 @@ func (c *AsyncHTTPClient) Fetch(req any) *future.Future[*Response] {
 	if c.closed {
 		return future.Failed[*Response](c.loop, ErrClosed)
 	}
-	t, err := r.resolve(r.URL)
+	t, err := r.resolve(c, r.URL)
 	if err != nil {
 		return future.Failed[*Response](c.loop, err)
 	}

@@ -24,7 +24,7 @@ type fetch struct {
 	c    *AsyncHTTPClient
 	orig *Request // as given to Fetch
 	req  *Request // the request of the current hop
-	t    *target
+	t    target
 	fut  *future.Future[*Response]
 
 	start     int64 // loop time of Fetch, unix ns
@@ -80,7 +80,7 @@ func (f *fetch) run() {
 
 // send runs the current hop's exchange on a pooled connection or a new one.
 func (f *fetch) send() {
-	key, err := f.c.poolKey(f.req, f.t)
+	key, err := f.c.poolKey(f.req, &f.t)
 	if err != nil {
 		f.fail(transportError("TLS configuration", err))
 		return
@@ -151,7 +151,7 @@ func (f *fetch) onResponse(resp *Response) {
 
 type hop struct {
 	req *Request
-	t   *target
+	t   target
 }
 
 // redirect makes the request that follows resp's Location.
@@ -179,7 +179,7 @@ func (f *fetch) redirect(resp *Response) (hop, error) {
 		next.Header.Del("Cookie")
 		next.AuthUsername, next.AuthPassword = "", ""
 	}
-	t, err := next.resolve(next.URL)
+	t, err := next.resolve(f.c, next.URL)
 	if err != nil {
 		return hop{}, err
 	}

@@ -2,7 +2,6 @@ package httpclient
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -10,20 +9,17 @@ import (
 // poolKey names the connections a request may share: same scheme, host,
 // port, proxy and TLS settings.
 func (c *AsyncHTTPClient) poolKey(r *Request, t *target) (string, error) {
-	var b strings.Builder
-	if t.https {
-		b.WriteString("https://")
-	} else {
-		b.WriteString("http://")
+	tlsOpts := t.https && (r.InsecureSkipVerify || r.CACerts != "" || r.RootCAs != nil ||
+		r.ClientCert != "" || r.TLSConfig != nil)
+	if r.ProxyHost == "" && !tlsOpts {
+		return t.key, nil
 	}
-	b.WriteString(t.host)
-	b.WriteByte(':')
-	b.WriteString(strconv.Itoa(t.port))
+	var b strings.Builder
+	b.WriteString(t.key)
 	if r.ProxyHost != "" {
 		fmt.Fprintf(&b, "|proxy=%s:%d:%q:%q", r.ProxyHost, r.ProxyPort, r.ProxyUsername, r.ProxyPassword)
 	}
-	if t.https && (r.InsecureSkipVerify || r.CACerts != "" || r.RootCAs != nil ||
-		r.ClientCert != "" || r.TLSConfig != nil) {
+	if tlsOpts {
 		fmt.Fprintf(&b, "|tls=%t,%q,%p,%q,%q,%p", r.InsecureSkipVerify, r.CACerts, r.RootCAs,
 			r.ClientCert, r.ClientKey, r.TLSConfig)
 	}

@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -137,81 +138,111 @@ var standardMethods = map[string]bool{
 	"DELETE": true, "PATCH": true, "OPTIONS": true,
 }
 
-// target is a request resolved for sending: parsed URL and effective
-// options.
-type target struct {
+// urlInfo is a parsed request URL; the client caches them by URL, as most
+// programs fetch the same URLs again and again.
+type urlInfo struct {
 	u        *url.URL
 	https    bool
 	host     string // without brackets
 	port     int
 	hostPort string // for the Host header: host[:port]
-	method   string
-	user     string
+	key      string // the pool key, without proxy or TLS settings
+	user     string // userinfo, if any
 	pass     string
 	hasUser  bool
 }
 
-// resolve parses and checks r.
-func (r *Request) resolve(rawURL string) (*target, error) {
+// parseURL parses and checks an http or https URL.
+func parseURL(rawURL string) (*urlInfo, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidRequest, err)
 	}
-	t := &target{u: u, method: r.Method}
+	ui := &urlInfo{u: u}
 	switch strings.ToLower(u.Scheme) {
 	case "http":
 	case "https":
-		t.https = true
+		ui.https = true
 	default:
 		return nil, fmt.Errorf("%w: unsupported URL scheme %q in %q", ErrInvalidRequest, u.Scheme, rawURL)
 	}
-	t.host = u.Hostname()
-	if t.host == "" {
+	ui.host = u.Hostname()
+	if ui.host == "" {
 		return nil, fmt.Errorf("%w: no host in %q", ErrInvalidRequest, rawURL)
 	}
-	t.port = 80
-	if t.https {
-		t.port = 443
+	ui.port = 80
+	if ui.https {
+		ui.port = 443
 	}
 	if p := u.Port(); p != "" {
-		var n int
-		if _, err := fmt.Sscanf(p, "%d", &n); err != nil || n <= 0 || n > 65535 {
+		n, err := strconv.Atoi(p)
+		if err != nil || n <= 0 || n > 65535 {
 			return nil, fmt.Errorf("%w: bad port in %q", ErrInvalidRequest, rawURL)
 		}
-		t.port = n
+		ui.port = n
 	}
-	t.hostPort = u.Host
+	ui.hostPort = u.Host
+	scheme := "http://"
+	if ui.https {
+		scheme = "https://"
+	}
+	ui.key = scheme + ui.host + ":" + strconv.Itoa(ui.port)
+	if u.User != nil {
+		ui.user = u.User.Username()
+		ui.pass, _ = u.User.Password()
+		ui.hasUser = true
+	}
+	return ui, nil
+}
+
+// target is a request resolved for sending: its parsed URL and effective
+// method and credentials.
+type target struct {
+	*urlInfo
+	method  string
+	user    string
+	pass    string
+	hasUser bool
+}
+
+// resolve checks r against rawURL's parsed form (from the client's cache
+// when it has it).
+func (r *Request) resolve(c *AsyncHTTPClient, rawURL string) (target, error) {
+	ui, err := c.parseURL(rawURL)
+	if err != nil {
+		return target{}, err
+	}
+	t := target{urlInfo: ui, method: r.Method}
 	if t.method == "" {
 		t.method = "GET"
 	}
 	if !r.AllowNonstandardMethods {
 		if !standardMethods[t.method] {
-			return nil, fmt.Errorf("%w: method %q needs AllowNonstandardMethods", ErrInvalidRequest, t.method)
+			return target{}, fmt.Errorf("%w: method %q needs AllowNonstandardMethods", ErrInvalidRequest, t.method)
 		}
 		hasBody := r.Body != nil || r.BodyProducer != nil
 		switch t.method {
 		case "GET", "HEAD", "OPTIONS", "DELETE":
 			if hasBody {
-				return nil, fmt.Errorf("%w: a body with %s needs AllowNonstandardMethods", ErrInvalidRequest, t.method)
+				return target{}, fmt.Errorf("%w: a body with %s needs AllowNonstandardMethods", ErrInvalidRequest, t.method)
 			}
 		}
-	}
-	if !httputil.ValidHeaderName(t.method) {
-		return nil, fmt.Errorf("%w: invalid method %q", ErrInvalidRequest, t.method)
+	} else if !httputil.ValidHeaderName(t.method) {
+		return target{}, fmt.Errorf("%w: invalid method %q", ErrInvalidRequest, t.method)
 	}
 	if r.Body != nil && r.BodyProducer != nil {
-		return nil, fmt.Errorf("%w: both Body and BodyProducer", ErrInvalidRequest)
+		return target{}, fmt.Errorf("%w: both Body and BodyProducer", ErrInvalidRequest)
 	}
-	if err := r.Header.Validate(); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidRequest, err)
+	if r.Header.Len() > 0 {
+		if err := r.Header.Validate(); err != nil {
+			return target{}, fmt.Errorf("%w: %w", ErrInvalidRequest, err)
+		}
 	}
 	switch {
 	case r.AuthUsername != "":
 		t.user, t.pass, t.hasUser = r.AuthUsername, r.AuthPassword, true
-	case u.User != nil:
-		t.user = u.User.Username()
-		t.pass, _ = u.User.Password()
-		t.hasUser = true
+	case ui.hasUser:
+		t.user, t.pass, t.hasUser = ui.user, ui.pass, true
 	}
 	return t, nil
 }
