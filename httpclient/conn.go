@@ -1,6 +1,7 @@
 package httpclient
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -197,13 +198,19 @@ func (cn *conn) readHead(data []byte) (int, bool) {
 	req := f.req
 	cn.follow = f.shouldFollow(line.Code, &cn.header)
 	if req.HeaderCallback != nil && !cn.follow {
-		for len(head) > 0 {
-			i := strings.IndexByte(string(head), '\n')
-			if i < 0 {
-				i = len(head) - 1
+		err := callSafely(func() {
+			for len(head) > 0 {
+				i := bytes.IndexByte(head, '\n')
+				if i < 0 {
+					i = len(head) - 1
+				}
+				req.HeaderCallback(string(head[:i+1]))
+				head = head[i+1:]
 			}
-			req.HeaderCallback(string(head[:i+1]))
-			head = head[i+1:]
+		})
+		if err != nil {
+			cn.fail(fmt.Errorf("header callback: %w", err))
+			return 0, false
 		}
 	}
 	conn := strings.ToLower(cn.header.Get("Connection"))
@@ -331,11 +338,10 @@ func (cn *conn) deliver(p []byte) bool {
 func (cn *conn) complete(clean bool) {
 	f := cn.f
 	resp := &Response{
-		Code:    cn.line.Code,
-		Reason:  cn.line.Reason,
-		Header:  cn.header,
-		Trailer: cn.dec.Trailers,
-		Body:    cn.body,
+		Code:   cn.line.Code,
+		Reason: cn.line.Reason,
+		Header: cn.header,
+		Body:   cn.body,
 	}
 	if cn.chunked {
 		resp.Trailer = *cn.dec.Trailers.Clone()
@@ -356,9 +362,9 @@ func (cn *conn) complete(clean bool) {
 		cn.close()
 	}
 	if cn.gzip {
-		body, err := gunzip(resp.Body)
+		body, err := gunzip(resp.Body, cn.c.opts.MaxBodySize)
 		if err != nil {
-			f.fail(transportError("bad gzip body", fmt.Errorf("%w: %w", ErrBadResponse, err)))
+			f.fail(transportError("bad gzip body", err))
 			return
 		}
 		resp.Body = body

@@ -3,8 +3,8 @@ package httpclient
 import (
 	"crypto/tls"
 	"crypto/x509"
-	"errors"
 	"fmt"
+	"net"
 	"os"
 	"strconv"
 
@@ -93,10 +93,7 @@ func (f *fetch) tunnelTo(co *gen.Co, opts iostream.ConnectOptions, tlsCfg *tls.C
 		return nil, ErrClosed
 	}
 	f.tunnel = s
-	authority := t.host + ":" + strconv.Itoa(t.port)
-	if ip := t.u.Hostname(); len(ip) > 0 && ip[0] != '[' && containsColon(ip) {
-		authority = "[" + ip + "]:" + strconv.Itoa(t.port)
-	}
+	authority := net.JoinHostPort(t.host, strconv.Itoa(t.port))
 	buf := httputil.AppendRequestLine(nil, "CONNECT", authority, "HTTP/1.1")
 	buf = appendField(buf, "Host", authority)
 	if req.ProxyUsername != "" {
@@ -127,15 +124,6 @@ func (f *fetch) tunnelTo(co *gen.Co, opts iostream.ConnectOptions, tlsCfg *tls.C
 		return nil, err
 	}
 	return s2, nil
-}
-
-func containsColon(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] == ':' {
-			return true
-		}
-	}
-	return false
 }
 
 // tlsCache keeps what TLS settings cost to build: CA pools and client
@@ -170,7 +158,7 @@ func (tc *tlsCache) config(req *Request, host string) (*tls.Config, error) {
 		if !ok {
 			pem, err := os.ReadFile(req.CACerts)
 			if err != nil {
-				return nil, err
+				return nil, fmt.Errorf("%w: CACerts: %w", ErrInvalidRequest, err)
 			}
 			pool = x509.NewCertPool()
 			if !pool.AppendCertsFromPEM(pem) {
@@ -193,7 +181,7 @@ func (tc *tlsCache) config(req *Request, host string) (*tls.Config, error) {
 			}
 			var err error
 			if cert, err = tls.LoadX509KeyPair(req.ClientCert, keyFile); err != nil {
-				return nil, errors.Join(ErrInvalidRequest, err)
+				return nil, fmt.Errorf("%w: client certificate: %w", ErrInvalidRequest, err)
 			}
 			if tc.certs == nil {
 				tc.certs = map[[2]string]tls.Certificate{}

@@ -3,7 +3,6 @@ package httpclient
 import (
 	"context"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -348,8 +347,6 @@ func callSafely(fn func()) (err error) {
 	fn()
 	return nil
 }
-
-var _ = errors.Is
 
 type futureStream = future.Future[*iostream.IOStream]
 

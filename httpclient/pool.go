@@ -3,7 +3,6 @@ package httpclient
 import (
 	"fmt"
 	"strings"
-	"time"
 )
 
 // poolKey names the connections a request may share: same scheme, host,
@@ -114,5 +113,3 @@ func (c *AsyncHTTPClient) forget(cn *conn) {
 		}
 	}
 }
-
-var _ = time.Second

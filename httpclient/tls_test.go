@@ -31,6 +31,8 @@ import (
 // testPKI is a CA and a server certificate for 127.0.0.1 and localhost,
 // with the CA written to a PEM file.
 type testPKI struct {
+	caCert *x509.Certificate
+	caKey  *ecdsa.PrivateKey
 	pool   *x509.CertPool
 	server tls.Certificate
 	caFile string
@@ -60,7 +62,7 @@ func newPKI(t *testing.T) *testPKI {
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, caCert, &key.PublicKey, caKey)
 	require.NoError(t, err)
-	p := &testPKI{pool: x509.NewCertPool(), server: tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}}
+	p := &testPKI{caCert: caCert, caKey: caKey, pool: x509.NewCertPool(), server: tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}}
 	p.pool.AddCert(caCert)
 	p.caFile = filepath.Join(t.TempDir(), "ca.pem")
 	require.NoError(t, os.WriteFile(p.caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}), 0o600))
@@ -213,4 +215,42 @@ func TestProxyHTTPSConnect(t *testing.T) {
 	assert.Equal(t, 599, he.Code)
 	assert.ErrorIs(t, err, httpclient.ErrProxy)
 	assert.Contains(t, err.Error(), "407")
+}
+
+func TestClientCertificate(t *testing.T) {
+	pki := newPKI(t)
+	// The client's certificate, issued by the same CA, in PEM files.
+	caCert := pki.caCert
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(3), Subject: pkix.Name{CommonName: "gornado client"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, caCert, &key.PublicKey, pki.caKey)
+	require.NoError(t, err)
+	keyDER, err := x509.MarshalECPrivateKey(key)
+	require.NoError(t, err)
+	dir := t.TempDir()
+	certFile, keyFile := filepath.Join(dir, "client.pem"), filepath.Join(dir, "client.key")
+	require.NoError(t, os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600))
+	require.NoError(t, os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600))
+
+	ts := serve(t, httpserver.Config{TLS: &tls.Config{Certificates: []tls.Certificate{pki.server},
+		ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: pki.pool}})
+	loop, c := newClient(t, httpclient.Options{})
+	// Without a certificate the server refuses the handshake.
+	_, err = fetch(t, loop, c, &httpclient.Request{URL: ts.base + "/hello", CACerts: pki.caFile})
+	var he *httpclient.HTTPError
+	require.ErrorAs(t, err, &he)
+	assert.Equal(t, 599, he.Code)
+	resp, err := fetch(t, loop, c, &httpclient.Request{URL: ts.base + "/hello", CACerts: pki.caFile,
+		ClientCert: certFile, ClientKey: keyFile})
+	require.NoError(t, err)
+	assert.Equal(t, "Hello, world!", string(resp.Body))
+	// A missing certificate file fails the fetch (a 599 wrapping ErrInvalidRequest and the file error).
+	_, err = fetch(t, loop, c, &httpclient.Request{URL: ts.base + "/hello", ClientCert: filepath.Join(dir, "nope.pem")})
+	assert.ErrorIs(t, err, os.ErrNotExist)
+	assert.ErrorIs(t, err, httpclient.ErrInvalidRequest)
 }

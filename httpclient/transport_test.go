@@ -2,6 +2,8 @@ package httpclient_test
 
 import (
 	"bufio"
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -271,4 +273,60 @@ func TestNoRaiseTransportError(t *testing.T) {
 	assert.Equal(t, 599, resp.Code)
 	assert.ErrorIs(t, resp.Error, httpclient.ErrConnectionRefused)
 	assert.Equal(t, "http://"+addr+"/", resp.EffectiveURL)
+}
+
+func TestCallbackPanicFailsTheFetch(t *testing.T) {
+	rs := rawServe(t, keepAlive("pong"))
+	loop, c := newClient(t, httpclient.Options{})
+	_, err := fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.addr + "/",
+		StreamingCallback: func([]byte) { panic("boom") }})
+	var he *httpclient.HTTPError
+	require.ErrorAs(t, err, &he)
+	assert.Equal(t, 599, he.Code)
+	assert.Contains(t, err.Error(), "boom")
+	_, err = fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.addr + "/",
+		HeaderCallback: func(string) { panic("bang") }})
+	assert.ErrorContains(t, err, "bang")
+	// The client goes on.
+	resp, err := fetch(t, loop, c, "http://"+rs.addr+"/")
+	require.NoError(t, err)
+	assert.Equal(t, "pong", string(resp.Body))
+}
+
+func TestGzipLimits(t *testing.T) {
+	var bomb bytes.Buffer
+	zw := gzip.NewWriter(&bomb)
+	zw.Write(make([]byte, 1<<20)) // 1 MiB of zeros, a kilobyte compressed
+	zw.Close()
+	for name, tc := range map[string]struct {
+		body   []byte
+		target error
+	}{
+		"inflates past MaxBodySize": {bomb.Bytes(), httpclient.ErrBodyTooLarge},
+		"not gzip":                  {[]byte("plain text, says gzip"), httpclient.ErrBadResponse},
+	} {
+		t.Run(name, func(t *testing.T) {
+			rs := rawServe(t, func(c net.Conn, br *bufio.Reader) {
+				readHead(br)
+				fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\n\r\n", len(tc.body))
+				c.Write(tc.body)
+			})
+			loop, c := newClient(t, httpclient.Options{MaxBodySize: 64 << 10})
+			_, err := fetch(t, loop, c, "http://"+rs.addr+"/")
+			require599(t, err, tc.target)
+		})
+	}
+}
+
+func TestStreamedBodyIsNotReplayedOn307(t *testing.T) {
+	rs := rawServe(t, func(c net.Conn, br *bufio.Reader) {
+		readLines(br)
+		io.WriteString(c, "HTTP/1.1 307 Temporary Redirect\r\nLocation: /elsewhere\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+	})
+	loop, c := newClient(t, httpclient.Options{})
+	resp, err := fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.addr + "/", Method: "POST", NoRaise: true,
+		BodyProducer: func(write func([]byte) *futureUnit) *futureUnit { return write([]byte("once")) }})
+	require.NoError(t, err)
+	assert.Equal(t, 307, resp.Code)
+	assert.Equal(t, "/elsewhere", resp.Header.Get("Location"))
 }
