@@ -131,7 +131,9 @@ func New(loop *ioloop.IOLoop, opts Options) *AsyncHTTPClient {
 // with Code 599 for a failure to get one (timeout, refused connection,
 // broken stream, malformed response; Err says which, see the package's
 // errors). With Request.NoRaise it succeeds with Response.Error set
-// instead. An invalid request fails with ErrInvalidRequest (no 599).
+// instead. An invalid request (URL, method, body, headers) fails at once
+// with ErrInvalidRequest, not an *HTTPError; TLS files that cannot be read
+// fail the fetch as a 599 wrapping it.
 // Cancelling the future abandons the fetch and closes its connection.
 // Loop-only.
 func (c *AsyncHTTPClient) Fetch(req any) *future.Future[*Response] {
