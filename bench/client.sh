@@ -149,6 +149,15 @@ declare -A LABEL=([gornado]="Gornado AsyncHTTPClient (callbacks)" [gornado-co]="
 	echo
 	echo "Targets (issue 6): ≥ 1.2× net/http's requests/s at ≤ 0.5× its RSS, and ≥ 10× Tornado's requests/s."
 	echo
+	echo "Reading the figures: RSS includes the pages of the mapped binary (or of the Python interpreter"
+	echo "and its modules); anon RSS is the process's own memory (heap, stacks, runtime). A Go process"
+	echo "that makes any garbage lets its heap grow to the GC's minimum target (4 MiB) before collecting,"
+	echo "so clients that allocate per request (Gornado's, net/http's) sit at several MiB of anonymous"
+	echo "memory however few connections they hold, while fasthttp, which reuses every buffer, stays near"
+	echo "its floor. CPU µs/req is the client's own CPU time per request: it does not depend on whether"
+	echo "the server (server CPU near 100%) or the client set the pace. Tornado's simple client opens a"
+	echo "connection per fetch (simple_httpclient has no keep-alive); its curl client reuses them."
+	echo
 	echo "Per-round figures:"
 	echo
 	for name in $CLIENTS; do
