@@ -229,9 +229,8 @@ func (c *AsyncHTTPClient) unqueue(f *fetch) {
 	}
 }
 
-// Active returns the number of fetches in progress, Queued the number
-// waiting for a slot, and Idle the number of pooled keep-alive connections.
-// Loop-only.
+// Active returns the number of fetches in progress (holding one of
+// MaxClients slots). Loop-only.
 func (c *AsyncHTTPClient) Active() int { return c.active }
 
 // Queued returns the number of fetches waiting behind MaxClients. Loop-only.
