@@ -41,6 +41,10 @@ type Options struct {
 	// IdleTimeout closes a pooled connection idle this long. Zero means
 	// 90 s.
 	IdleTimeout time.Duration
+	// ExpectContinueTimeout is how long a request with Expect100Continue
+	// waits for 100 Continue before sending its body anyway (a server may
+	// ignore Expect). Zero means 1 s; negative means wait for an answer.
+	ExpectContinueTimeout time.Duration
 	// Resolver resolves host names; nil means the system's, on the loop's
 	// executor.
 	Resolver *iostream.Resolver
@@ -64,6 +68,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.IdleTimeout <= 0 {
 		o.IdleTimeout = DefaultIdleTimeout
+	}
+	if o.ExpectContinueTimeout == 0 {
+		o.ExpectContinueTimeout = time.Second
 	}
 	return o
 }
@@ -158,13 +165,14 @@ func (c *AsyncHTTPClient) Fetch(req any) *future.Future[*Response] {
 	if err != nil {
 		return future.Failed[*Response](c.loop, err)
 	}
-	f := &fetch{c: c, orig: r, req: r, t: t, fut: future.New[*Response](c.loop), maxHops: r.maxRedirects()}
+	f := &fetch{c: c, orig: r, req: r, t: t, maxHops: r.maxRedirects()}
+	f.fut.Init(c.loop)
 	f.start = f.now()
 	if ctx := r.Context; ctx != nil && ctx.Err() != nil {
 		return future.Failed[*Response](c.loop, transportError("fetch cancelled", ctx.Err()))
 	}
 	f.watchContext(r.Context)
-	fut := f.fut
+	fut := &f.fut
 	fut.OnDone(func() {
 		if fut.Cancelled() && !f.done {
 			f.fail(transportError("fetch cancelled", future.ErrCancelled))

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/gornado/gornado/httputil"
+	"github.com/gornado/gornado/ioloop"
 	"github.com/gornado/gornado/iostream"
 )
 
@@ -34,6 +35,7 @@ type conn struct {
 	// The exchange's response, as it is parsed.
 	got          bool // some bytes of the response arrived
 	waitContinue bool // the body waits for 100 Continue
+	continueTo   *ioloop.Timeout
 	keepAlive    bool
 	untilClose   bool
 	chunked      bool
@@ -75,8 +77,19 @@ func (cn *conn) exchange(f *fetch, reused bool) {
 	switch {
 	case cn.waitContinue || req.BodyProducer != nil:
 		err = cn.s.Send(head)
-		if err == nil && !cn.waitContinue {
+		switch {
+		case err != nil:
+		case !cn.waitContinue:
 			cn.sendBody()
+		case cn.c.opts.ExpectContinueTimeout > 0:
+			// A server that ignores Expect never answers 100; send the body
+			// after a while anyway, as curl does (RFC 9110 §10.1.1).
+			cn.continueTo = cn.c.loop.CallLater(cn.c.opts.ExpectContinueTimeout, func() {
+				cn.continueTo = nil
+				if cn.f == f && cn.waitContinue {
+					cn.sendBody()
+				}
+			})
 		}
 	case len(req.Body) > 0 && len(req.Body) <= 16<<10:
 		err = cn.s.Send(append(head, req.Body...))
@@ -97,6 +110,7 @@ func (cn *conn) exchange(f *fetch, reused bool) {
 // Continue).
 func (cn *conn) sendBody() {
 	cn.waitContinue = false
+	cn.stopContinueTimer()
 	f := cn.f
 	req := f.req
 	if req.BodyProducer == nil {
@@ -131,6 +145,13 @@ func (cn *conn) sendBody() {
 			}
 		}
 	})
+}
+
+func (cn *conn) stopContinueTimer() {
+	if cn.continueTo != nil {
+		cn.c.loop.RemoveTimeout(cn.continueTo)
+		cn.continueTo = nil
+	}
 }
 
 // onData parses what arrived and returns how much it consumed.
@@ -220,6 +241,7 @@ func (cn *conn) readHead(data []byte) (int, bool) {
 		cn.keepAlive = strings.Contains(conn, "keep-alive")
 	}
 	if cn.waitContinue {
+		cn.stopContinueTimer()
 		// A final answer before 100 Continue: the body is never sent, and
 		// the server may or may not expect it; start afresh next time.
 		cn.waitContinue = false
@@ -397,6 +419,7 @@ func (cn *conn) fail(err error) {
 
 // close closes the connection; the close callback takes it off the books.
 func (cn *conn) close() {
+	cn.stopContinueTimer()
 	cn.state = stClosed
 	cn.s.Close()
 }

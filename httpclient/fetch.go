@@ -24,7 +24,7 @@ type fetch struct {
 	orig *Request // as given to Fetch
 	req  *Request // the request of the current hop
 	t    target
-	fut  *future.Future[*Response]
+	fut  future.Future[*Response] // embedded: one allocation less
 
 	start     int64 // loop time of Fetch, unix ns
 	hops      int   // redirects followed

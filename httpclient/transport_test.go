@@ -330,3 +330,21 @@ func TestStreamedBodyIsNotReplayedOn307(t *testing.T) {
 	assert.Equal(t, 307, resp.Code)
 	assert.Equal(t, "/elsewhere", resp.Header.Get("Location"))
 }
+
+func TestExpectContinueIgnoredByServer(t *testing.T) {
+	// A server that never sends 100 Continue still gets the body, after
+	// ExpectContinueTimeout.
+	rs := rawServe(t, func(c net.Conn, br *bufio.Reader) {
+		_, body, err := readHead(br)
+		if err != nil {
+			return
+		}
+		fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
+	})
+	loop, c := newClient(t, httpclient.Options{ExpectContinueTimeout: 20 * time.Millisecond})
+	resp, err := fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.addr + "/", Method: "PUT",
+		Body: []byte("sent anyway"), Expect100Continue: true})
+	require.NoError(t, err)
+	assert.Equal(t, "sent anyway", string(resp.Body))
+	assert.False(t, resp.Timing.Reused)
+}
