@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/gornado/gornado/future"
 	"github.com/gornado/gornado/httputil"
 	"github.com/gornado/gornado/ioloop"
 	"github.com/gornado/gornado/iostream"
@@ -36,6 +37,7 @@ type conn struct {
 	got          bool // some bytes of the response arrived
 	waitContinue bool // the body waits for 100 Continue
 	continueTo   *ioloop.Timeout
+	bodySent     bool // the whole request went out (the connection may serve again)
 	keepAlive    bool
 	untilClose   bool
 	chunked      bool
@@ -63,6 +65,7 @@ func (cn *conn) exchange(f *fetch, reused bool) {
 	cn.f, cn.reused, cn.state = f, reused, stHead
 	cn.got, cn.keepAlive, cn.untilClose, cn.chunked, cn.follow, cn.gzip = false, false, false, false, false, false
 	cn.remaining, cn.received, cn.body = 0, 0, nil
+	cn.bodySent = false
 	cn.header = httputil.Headers{}
 	cn.dec.Reset()
 	cn.dec.MaxTrailerSize = cn.c.opts.MaxHeaderSize
@@ -94,12 +97,15 @@ func (cn *conn) exchange(f *fetch, reused bool) {
 	case len(req.Body) > 0 && len(req.Body) <= 16<<10:
 		err = cn.s.Send(append(head, req.Body...))
 		cn.c.headBuf = head[:0]
+		cn.bodySent = true
 	case len(req.Body) > 0:
 		if err = cn.s.Send(head); err == nil {
 			err = cn.s.Send(req.Body)
 		}
+		cn.bodySent = true
 	default:
 		err = cn.s.Send(head)
+		cn.bodySent = true
 	}
 	if err != nil {
 		cn.fail(err)
@@ -114,6 +120,7 @@ func (cn *conn) sendBody() {
 	f := cn.f
 	req := f.req
 	if req.BodyProducer == nil {
+		cn.bodySent = true
 		if err := cn.s.Send(req.Body); err != nil {
 			cn.fail(err)
 		}
@@ -122,6 +129,11 @@ func (cn *conn) sendBody() {
 	chunked := !req.Header.Has("Content-Length")
 	s := cn.s
 	write := func(p []byte) *futureUnit {
+		if cn.f != f {
+			// The exchange ended (answered early, failed, timed out): the
+			// connection is not the producer's any more.
+			return future.Failed[struct{}](cn.c.loop, ErrStreamClosed)
+		}
 		if chunked {
 			if len(p) == 0 {
 				return resolvedUnit(cn.c.loop)
@@ -142,8 +154,10 @@ func (cn *conn) sendBody() {
 		if chunked {
 			if err := cn.s.Send(httputil.AppendLastChunk(nil, nil)); err != nil {
 				cn.fail(err)
+				return
 			}
 		}
+		cn.bodySent = true
 	})
 }
 
@@ -377,7 +391,7 @@ func (cn *conn) complete(clean bool) {
 	}
 	cn.f = nil
 	f.conn = nil
-	if cn.keepAlive && clean && !cn.untilClose && !cn.waitContinue {
+	if cn.keepAlive && clean && !cn.untilClose && !cn.waitContinue && cn.bodySent {
 		cn.state = stIdle
 		cn.c.release(cn)
 	} else {

@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gornado/gornado/future"
 	"github.com/gornado/gornado/gen"
 	"github.com/gornado/gornado/httpclient"
 	"github.com/gornado/gornado/httputil"
@@ -347,4 +348,40 @@ func TestExpectContinueIgnoredByServer(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "sent anyway", string(resp.Body))
 	assert.False(t, resp.Timing.Reused)
+}
+
+func TestEarlyAnswerStopsTheProducer(t *testing.T) {
+	// The server answers 413 from the head, keep-alive, while the body is
+	// still coming: the producer's later writes fail, and the connection
+	// is not reused (its framing is lost).
+	rs := rawServe(t, func(c net.Conn, br *bufio.Reader) {
+		readLines(br)
+		io.WriteString(c, "HTTP/1.1 413 Payload Too Large\r\nContent-Length: 0\r\n\r\n")
+		io.Copy(io.Discard, br)
+	})
+	loop, c := newClient(t, httpclient.Options{})
+	var writeErr error
+	looptest.Run(t, loop, 0, func(co *gen.Co) error {
+		release := future.New[struct{}](loop)
+		producer := func(write func([]byte) *futureUnit) *futureUnit {
+			return gen.Go(loop, func(co *gen.Co) (struct{}, error) {
+				if _, err := gen.Await(co, write([]byte("first part"))); err != nil {
+					return struct{}{}, err
+				}
+				gen.Await(co, release) // the answer arrives meanwhile
+				_, writeErr = gen.Await(co, write([]byte("second part")))
+				return struct{}{}, writeErr
+			})
+		}
+		_, err := gen.Await(co, c.Fetch(&httpclient.Request{URL: "http://" + rs.addr + "/", Method: "POST", BodyProducer: producer}))
+		var he *httpclient.HTTPError
+		if assert.ErrorAs(t, err, &he) {
+			assert.Equal(t, 413, he.Code)
+		}
+		release.SetResult(struct{}{})
+		gen.Sleep(co, 10*time.Millisecond)
+		assert.Equal(t, 0, c.Idle(), "not pooled")
+		return nil
+	})
+	assert.ErrorIs(t, writeErr, httpclient.ErrStreamClosed)
 }
