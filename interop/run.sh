@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Interop tests: Gornado's HTTP server driven by real peers (curl,
-# python3-requests, Python's http.client, ApacheBench). Installs the Debian
+# python3-requests, Python's http.client, ApacheBench), and Gornado's HTTP
+# client against real servers (go-httpbin from the Go module proxy, served
+# in-process; a Tornado server). Installs the Debian
 # packages of the peers that are missing (apt-get update only then), then
 # runs the interop module's tests under the race detector. Extra arguments
 # go to `go test` (e.g. -run Curl -v).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
-# Debian packages the peers come from (python3-tornado is for the Tornado
-# comparisons to come).
+# Debian packages the peers come from: curl, requests and ab drive the
+# servers; python3-tornado runs Tornado servers and AsyncHTTPClient; nginx
+# proxies; chromium runs the chat demo as a browser would.
 packages=(curl python3-requests apache2-utils python3-tornado nginx-light chromium)
 
 installed() {

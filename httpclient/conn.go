@@ -1,0 +1,458 @@
+package httpclient
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/gornado/gornado/future"
+	"github.com/gornado/gornado/httputil"
+	"github.com/gornado/gornado/ioloop"
+	"github.com/gornado/gornado/iostream"
+)
+
+// Connection states.
+const (
+	stIdle = iota // in the pool, or between exchanges
+	stHead        // waiting for (the rest of) a response head
+	stBody        // reading a response body
+	stClosed
+)
+
+// conn is one client connection: a state machine driven by the stream's
+// push reads, like the server's. It owns no goroutine. Between exchanges it
+// sits in the client's pool; any byte or close then retires it.
+type conn struct {
+	c   *AsyncHTTPClient
+	key string
+	s   *iostream.IOStream
+
+	state  int
+	f      *fetch // the exchange in progress; nil when idle
+	reused bool   // the exchange runs on a connection that served before
+	idleAt int64  // loop time (unix ns) it went idle
+
+	// The exchange's response, as it is parsed.
+	got          bool // some bytes of the response arrived
+	waitContinue bool // the body waits for 100 Continue
+	continueTo   *ioloop.Timeout
+	bodySent     bool // the whole request went out (the connection may serve again)
+	keepAlive    bool
+	untilClose   bool
+	chunked      bool
+	follow       bool // a redirect that will be followed: body discarded
+	gzip         bool
+	remaining    int64
+	received     int64
+	line         httputil.ResponseLine
+	header       httputil.Headers
+	dec          httputil.ChunkedDecoder
+	body         []byte
+}
+
+func newConn(c *AsyncHTTPClient, key string, s *iostream.IOStream) *conn {
+	cn := &conn{c: c, key: key, s: s}
+	s.SetNodelay(true)
+	s.SetCloseCallback(cn.onClose)
+	s.SetReadHandler(cn.onData)
+	c.conns[cn] = struct{}{}
+	return cn
+}
+
+// exchange sends f's request and reads its response.
+func (cn *conn) exchange(f *fetch, reused bool) {
+	cn.f, cn.reused, cn.state = f, reused, stHead
+	cn.got, cn.keepAlive, cn.untilClose, cn.chunked, cn.follow, cn.gzip = false, false, false, false, false, false
+	cn.remaining, cn.received, cn.body = 0, 0, nil
+	cn.bodySent = false
+	cn.header = httputil.Headers{}
+	cn.dec.Reset()
+	cn.dec.MaxTrailerSize = cn.c.opts.MaxHeaderSize
+	f.conn = cn
+	f.timing.Reused = reused
+
+	req := f.req
+	head := f.appendHead(cn.c.headBuf[:0])
+	cn.c.headBuf = head[:0]
+	cn.waitContinue = req.Expect100Continue && (req.Body != nil || req.BodyProducer != nil)
+	var err error
+	switch {
+	case cn.waitContinue || req.BodyProducer != nil:
+		err = cn.s.Send(head)
+		switch {
+		case err != nil:
+		case !cn.waitContinue:
+			cn.sendBody()
+		case cn.c.opts.ExpectContinueTimeout > 0:
+			// A server that ignores Expect never answers 100; send the body
+			// after a while anyway, as curl does (RFC 9110 §10.1.1).
+			cn.continueTo = cn.c.loop.CallLater(cn.c.opts.ExpectContinueTimeout, func() {
+				cn.continueTo = nil
+				if cn.f == f && cn.waitContinue {
+					cn.sendBody()
+				}
+			})
+		}
+	case len(req.Body) > 0 && len(req.Body) <= 16<<10:
+		err = cn.s.Send(append(head, req.Body...))
+		cn.c.headBuf = head[:0]
+		cn.bodySent = true
+	case len(req.Body) > 0:
+		if err = cn.s.Send(head); err == nil {
+			err = cn.s.Send(req.Body)
+		}
+		cn.bodySent = true
+	default:
+		err = cn.s.Send(head)
+		cn.bodySent = true
+	}
+	if err != nil {
+		cn.fail(err)
+	}
+}
+
+// sendBody sends the request body after the head (at once, or on 100
+// Continue).
+func (cn *conn) sendBody() {
+	cn.waitContinue = false
+	cn.stopContinueTimer()
+	f := cn.f
+	req := f.req
+	if req.BodyProducer == nil {
+		cn.bodySent = true
+		if err := cn.s.Send(req.Body); err != nil {
+			cn.fail(err)
+		}
+		return
+	}
+	chunked := !req.Header.Has("Content-Length")
+	s := cn.s
+	write := func(p []byte) *futureUnit {
+		if cn.f != f {
+			// The exchange ended (answered early, failed, timed out): the
+			// connection is not the producer's any more.
+			return future.Failed[struct{}](cn.c.loop, ErrStreamClosed)
+		}
+		if chunked {
+			if len(p) == 0 {
+				return resolvedUnit(cn.c.loop)
+			}
+			return s.Write(httputil.AppendChunk(nil, p))
+		}
+		return s.Write(p)
+	}
+	done := req.BodyProducer(write)
+	done.AddDoneCallback(func(d *futureUnit) {
+		if cn.f != f {
+			return // the exchange is over (failed, timed out, answered early)
+		}
+		if err := d.Err(); err != nil {
+			cn.fail(fmt.Errorf("body producer: %w", err))
+			return
+		}
+		if chunked {
+			if err := cn.s.Send(httputil.AppendLastChunk(nil, nil)); err != nil {
+				cn.fail(err)
+				return
+			}
+		}
+		cn.bodySent = true
+	})
+}
+
+func (cn *conn) stopContinueTimer() {
+	if cn.continueTo != nil {
+		cn.c.loop.RemoveTimeout(cn.continueTo)
+		cn.continueTo = nil
+	}
+}
+
+// onData parses what arrived and returns how much it consumed.
+func (cn *conn) onData(data []byte) int {
+	n := 0
+	for n < len(data) {
+		switch cn.state {
+		case stHead:
+			used, ok := cn.readHead(data[n:])
+			n += used
+			if !ok {
+				return n
+			}
+		case stBody:
+			used, ok := cn.readBody(data[n:])
+			n += used
+			if !ok {
+				return n
+			}
+		default:
+			// Bytes nobody asked for: the connection cannot be trusted.
+			cn.close()
+			return len(data)
+		}
+	}
+	return n
+}
+
+// readHead parses a response head from data. ok is false when more bytes are
+// needed or the exchange ended.
+func (cn *conn) readHead(data []byte) (int, bool) {
+	f := cn.f
+	if !cn.got {
+		cn.got = true
+		f.timing.FirstByte = f.since()
+	}
+	end, err := httputil.FindHeaderEndLimit(data, cn.c.opts.MaxHeaderSize)
+	if err != nil {
+		cn.fail(fmt.Errorf("response head: %w", err))
+		return 0, false
+	}
+	if end < 0 {
+		return 0, false
+	}
+	head := data[:end]
+	lineB, block := httputil.SplitStartLine(head)
+	line, err := httputil.ParseResponseLine(lineB)
+	if err == nil {
+		cn.header.Reset()
+		err = httputil.ParseHeaders(block, &cn.header)
+	}
+	if err != nil {
+		cn.fail(err)
+		return 0, false
+	}
+	if line.Code < 200 {
+		// Interim responses are skipped, as Tornado does; 100 releases a
+		// body held for it.
+		if line.Code == 100 && cn.waitContinue {
+			cn.sendBody()
+		}
+		return end, cn.state == stHead
+	}
+	cn.line = line
+	req := f.req
+	cn.follow = f.shouldFollow(line.Code, &cn.header)
+	if req.HeaderCallback != nil && !cn.follow {
+		err := callSafely(func() {
+			for len(head) > 0 {
+				i := bytes.IndexByte(head, '\n')
+				if i < 0 {
+					i = len(head) - 1
+				}
+				req.HeaderCallback(string(head[:i+1]))
+				head = head[i+1:]
+			}
+		})
+		if err != nil {
+			cn.fail(fmt.Errorf("header callback: %w", err))
+			return 0, false
+		}
+	}
+	conn := strings.ToLower(cn.header.Get("Connection"))
+	if line.Version == "HTTP/1.1" {
+		cn.keepAlive = !strings.Contains(conn, "close")
+	} else {
+		cn.keepAlive = strings.Contains(conn, "keep-alive")
+	}
+	if cn.waitContinue {
+		cn.stopContinueTimer()
+		// A final answer before 100 Continue: the body is never sent, and
+		// the server may or may not expect it; start afresh next time.
+		cn.waitContinue = false
+		cn.keepAlive = false
+	}
+	if !httputil.ResponseHasBody(f.t.method, line.Code) {
+		cn.complete(len(data) == end)
+		return end, false
+	}
+	length, chunked, err := httputil.BodyLength(&cn.header, false)
+	if err != nil {
+		cn.fail(err)
+		return 0, false
+	}
+	maxBody := cn.c.opts.MaxBodySize
+	switch {
+	case chunked:
+		cn.chunked = true
+		if line.Version != "HTTP/1.1" {
+			cn.keepAlive = false
+		}
+	case length < 0:
+		cn.untilClose = true
+		cn.keepAlive = false
+	case length > maxBody:
+		cn.fail(fmt.Errorf("%w: Content-Length %d over MaxBodySize %d", ErrBodyTooLarge, length, maxBody))
+		return 0, false
+	default:
+		cn.remaining = length
+		if !cn.follow && req.StreamingCallback == nil && length <= 1<<20 {
+			cn.body = make([]byte, 0, length)
+		}
+	}
+	if req.decompress() && !cn.follow && strings.EqualFold(cn.header.Get("Content-Encoding"), "gzip") {
+		cn.gzip = true
+		cn.header.Set("X-Consumed-Content-Encoding", cn.header.Get("Content-Encoding"))
+		cn.header.Del("Content-Encoding")
+	}
+	cn.state = stBody
+	if !cn.chunked && !cn.untilClose && cn.remaining == 0 {
+		cn.complete(len(data) == end)
+		return end, false
+	}
+	return end, true
+}
+
+// readBody consumes body bytes from data.
+func (cn *conn) readBody(data []byte) (int, bool) {
+	switch {
+	case cn.untilClose:
+		if !cn.deliver(data) {
+			return 0, false
+		}
+		return len(data), true
+	case cn.chunked:
+		n := 0
+		for n < len(data) && !cn.dec.Done() {
+			p, used, err := cn.dec.Decode(data[n:])
+			if err != nil {
+				cn.fail(err)
+				return 0, false
+			}
+			n += used
+			if len(p) > 0 && !cn.deliver(p) {
+				return 0, false
+			}
+		}
+		if cn.dec.Done() {
+			cn.complete(n == len(data))
+			return n, false
+		}
+		return n, true
+	default:
+		p := data
+		if int64(len(p)) > cn.remaining {
+			p = p[:cn.remaining]
+		}
+		if !cn.deliver(p) {
+			return 0, false
+		}
+		cn.remaining -= int64(len(p))
+		if cn.remaining == 0 {
+			cn.complete(len(p) == len(data))
+			return len(p), false
+		}
+		return len(p), true
+	}
+}
+
+// deliver hands body bytes on: to the gzip buffer, the streaming callback or
+// the body. It reports false if the exchange failed.
+func (cn *conn) deliver(p []byte) bool {
+	cn.received += int64(len(p))
+	if cn.received > cn.c.opts.MaxBodySize {
+		cn.fail(fmt.Errorf("%w: over MaxBodySize %d", ErrBodyTooLarge, cn.c.opts.MaxBodySize))
+		return false
+	}
+	switch {
+	case cn.follow:
+	case cn.gzip || cn.f.req.StreamingCallback == nil:
+		cn.body = append(cn.body, p...)
+	default:
+		f := cn.f
+		if err := callSafely(func() { f.req.StreamingCallback(p) }); err != nil {
+			cn.fail(err)
+			return false
+		}
+		return cn.f == f
+	}
+	return true
+}
+
+// complete ends the exchange with the parsed response. clean says that
+// nothing followed the response in the buffer, so the connection may serve
+// again.
+func (cn *conn) complete(clean bool) {
+	f := cn.f
+	resp := &Response{
+		Code:   cn.line.Code,
+		Reason: cn.line.Reason,
+		Header: cn.header,
+		Body:   cn.body,
+	}
+	if cn.chunked {
+		resp.Trailer = *cn.dec.Trailers.Clone()
+	} else {
+		resp.Trailer = httputil.Headers{}
+	}
+	cn.header = httputil.Headers{}
+	cn.body = nil
+	if resp.Reason == "" {
+		resp.Reason = httputil.StatusText(resp.Code)
+	}
+	cn.f = nil
+	f.conn = nil
+	if cn.keepAlive && clean && !cn.untilClose && !cn.waitContinue && cn.bodySent {
+		cn.state = stIdle
+		cn.c.release(cn)
+	} else {
+		cn.close()
+	}
+	if cn.gzip {
+		body, err := gunzip(resp.Body, cn.c.opts.MaxBodySize)
+		if err != nil {
+			f.fail(transportError("bad gzip body", err))
+			return
+		}
+		resp.Body = body
+		if cb := f.req.StreamingCallback; cb != nil {
+			resp.Body = nil
+			for len(body) > 0 {
+				n := min(len(body), 64<<10)
+				if err := callSafely(func() { cb(body[:n]) }); err != nil {
+					f.fail(transportError("streaming callback", err))
+					return
+				}
+				body = body[n:]
+			}
+		}
+	}
+	f.onResponse(resp)
+}
+
+// fail ends the exchange with a transport error and closes the connection.
+func (cn *conn) fail(err error) {
+	f := cn.f
+	got, reused := cn.got, cn.reused
+	cn.f = nil
+	cn.close()
+	if f != nil {
+		f.conn = nil
+		f.connFailed(err, reused && !got)
+	}
+}
+
+// close closes the connection; the close callback takes it off the books.
+func (cn *conn) close() {
+	cn.stopContinueTimer()
+	cn.state = stClosed
+	cn.s.Close()
+}
+
+// onClose runs when the stream closes, for whatever reason.
+func (cn *conn) onClose() {
+	delete(cn.c.conns, cn)
+	cn.state = stClosed
+	if cn.f == nil {
+		cn.c.forget(cn) // idle, or the exchange already ended
+		return
+	}
+	if cn.untilClose && cn.s.Error() == nil {
+		cn.complete(false)
+		return
+	}
+	cause := cn.s.Error()
+	if cause == nil {
+		cause = io.ErrUnexpectedEOF
+	}
+	cn.fail(&iostream.StreamClosedError{Cause: fmt.Errorf("connection closed before the response was complete: %w", cause)})
+}

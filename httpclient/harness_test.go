@@ -1,0 +1,325 @@
+package httpclient_test
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/gornado/gornado/future"
+	"github.com/gornado/gornado/gen"
+	"github.com/gornado/gornado/httpclient"
+	"github.com/gornado/gornado/httpserver"
+	"github.com/gornado/gornado/ioloop"
+	"github.com/gornado/gornado/looptest"
+)
+
+// testServer is a Gornado HTTP server on a loop of its own goroutine, with
+// the routes the tests use (see ServeRequest).
+type testServer struct {
+	loop *ioloop.IOLoop
+	srv  *httpserver.Server
+	base string // "http://127.0.0.1:PORT" (https for TLS)
+	addr string
+
+	held []*httpserver.Response // /hold responses, loop-only
+}
+
+// serve starts a test server; it stops at the end of the test.
+func serve(t *testing.T, cfg httpserver.Config) *testServer {
+	t.Helper()
+	l := looptest.New(t)
+	ts := &testServer{loop: l}
+	ts.srv = httpserver.New(l, ts, cfg)
+	require.NoError(t, ts.srv.Listen("127.0.0.1:0"))
+	ts.addr = ts.srv.Addrs()[0].String()
+	ts.base = "http://" + ts.addr
+	if cfg.TLS != nil {
+		ts.base = "https://" + ts.addr
+	}
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		l.Start()
+	}()
+	t.Cleanup(func() {
+		l.AddCallback(func() {
+			ts.srv.Close()
+			l.Stop()
+		})
+		<-stopped
+	})
+	return ts
+}
+
+// onLoop runs fn on the server's loop and waits for it.
+func (ts *testServer) onLoop(fn func()) {
+	done := make(chan struct{})
+	ts.loop.AddCallback(func() { fn(); close(done) })
+	<-done
+}
+
+// echoed is what /echo answers.
+type echoed struct {
+	Method string            `json:"method"`
+	Target string            `json:"target"`
+	Header map[string]string `json:"header"`
+	Body   string            `json:"body"`
+}
+
+func (ts *testServer) ServeRequest(w *httpserver.Response, r *httpserver.Request) {
+	q, _ := url.ParseQuery(r.Query)
+	seg := strings.Split(strings.Trim(r.Path, "/"), "/")
+	switch seg[0] {
+	case "hello":
+		w.Header().Set("Content-Type", "text/plain")
+		w.WriteString("Hello, world!")
+	case "status":
+		code, _ := strconv.Atoi(seg[1])
+		w.SetStatus(code)
+		if code != 204 && code != 304 {
+			w.WriteString("status " + seg[1])
+		}
+	case "redirect": // /redirect/N: N hops, then /echo
+		n, _ := strconv.Atoi(seg[1])
+		w.SetStatus(302)
+		if n <= 1 {
+			w.Header().Set("Location", "/echo")
+		} else {
+			w.Header().Set("Location", "/redirect/"+strconv.Itoa(n-1))
+		}
+	case "redirect-to": // ?url=U&status=S
+		code, _ := strconv.Atoi(q.Get("status"))
+		if code == 0 {
+			code = 302
+		}
+		w.SetStatus(code)
+		w.Header().Set("Location", q.Get("url"))
+	case "gzip":
+		body := bytes.Repeat([]byte("gzip me, gornado! "), 200)
+		if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") || q.Has("force") {
+			var b bytes.Buffer
+			zw := gzip.NewWriter(&b)
+			zw.Write(body)
+			zw.Close()
+			w.Header().Set("Content-Encoding", "gzip")
+			body = b.Bytes()
+		}
+		w.Write(body)
+	case "chunked": // ?n=N chunks of "chunk I\n", flushed one by one
+		n, _ := strconv.Atoi(q.Get("n"))
+		gen.Go(ts.loop, func(co *gen.Co) (struct{}, error) {
+			for i := range n {
+				w.WriteString(fmt.Sprintf("chunk %d\n", i))
+				if _, err := gen.Await(co, w.Flush()); err != nil {
+					return struct{}{}, err
+				}
+			}
+			return struct{}{}, w.Finish()
+		})
+		return
+	case "big": // ?n=N bytes
+		n, _ := strconv.Atoi(q.Get("n"))
+		w.Write(bytes.Repeat([]byte("x"), n))
+	case "auth": // basic auth user:pass
+		want := "Basic " + base64.StdEncoding.EncodeToString([]byte("user:pass"))
+		if r.Header.Get("Authorization") != want {
+			w.SetStatus(401)
+			w.Header().Set("WWW-Authenticate", `Basic realm="test"`)
+		} else {
+			w.WriteString("welcome")
+		}
+	case "hold": // answered when the test releases it
+		ts.held = append(ts.held, w)
+		w.SetCloseCallback(func() {})
+		return
+	case "hang": // never answered
+		return
+	case "cookie":
+		w.WriteString(r.Header.Get("Cookie"))
+	default: // echo
+		h := map[string]string{}
+		for k, v := range r.Header.All() {
+			h[k] = v
+		}
+		b, _ := json.Marshal(echoed{Method: r.Method, Target: r.Target, Header: h, Body: string(r.Body)})
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(b)
+	}
+	w.Finish()
+}
+
+// release answers the held requests, in order, with their index.
+func (ts *testServer) release() int {
+	n := 0
+	ts.onLoop(func() {
+		for i, w := range ts.held {
+			w.WriteString(strconv.Itoa(i))
+			w.Finish()
+		}
+		n = len(ts.held)
+		ts.held = nil
+	})
+	return n
+}
+
+func (ts *testServer) heldCount() int {
+	n := 0
+	ts.onLoop(func() { n = len(ts.held) })
+	return n
+}
+
+// rawServer is a net.Listener whose connections a test script serves with
+// whatever bytes it likes (malformed responses, counted keep-alive). It
+// counts accepted connections.
+type rawServer struct {
+	ln       net.Listener
+	addr     string
+	accepted atomic.Int32
+	wg       sync.WaitGroup
+	mu       sync.Mutex
+	conns    []net.Conn
+}
+
+// rawServe serves each connection with fn on its own goroutine; the listener
+// and connections are closed, and the goroutines waited for, at the end of
+// the test.
+func rawServe(t *testing.T, fn func(c net.Conn, br *bufio.Reader)) *rawServer {
+	t.Helper()
+	return rawServeRS(t, func(_ *rawServer, c net.Conn, br *bufio.Reader) { fn(c, br) })
+}
+
+// rawServeRS is rawServe for a script that needs the server (to track more
+// connections).
+func rawServeRS(t *testing.T, fn func(rs *rawServer, c net.Conn, br *bufio.Reader)) *rawServer {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	rs := &rawServer{ln: ln, addr: ln.Addr().String()}
+	rs.wg.Add(1)
+	go func() {
+		defer rs.wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			rs.accepted.Add(1)
+			rs.mu.Lock()
+			rs.conns = append(rs.conns, c)
+			rs.mu.Unlock()
+			rs.wg.Add(1)
+			go func() {
+				defer rs.wg.Done()
+				defer c.Close()
+				c.SetDeadline(time.Now().Add(30 * time.Second)) // hang guard
+				fn(rs, c, bufio.NewReader(c))
+			}()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		rs.mu.Lock()
+		for _, c := range rs.conns {
+			c.Close()
+		}
+		rs.mu.Unlock()
+		rs.wg.Wait()
+	})
+	return rs
+}
+
+// track has c closed with the server's connections.
+func (rs *rawServer) track(c net.Conn) {
+	rs.mu.Lock()
+	rs.conns = append(rs.conns, c)
+	rs.mu.Unlock()
+}
+
+// readHead reads one request head (and a Content-Length body) from br and
+// returns the head's lines and the body.
+func readHead(br *bufio.Reader) (lines []string, body []byte, err error) {
+	n := 0
+	for {
+		line, err := br.ReadString('\n')
+		if err != nil {
+			return nil, nil, err
+		}
+		line = strings.TrimRight(line, "\r\n")
+		if line == "" {
+			break
+		}
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.EqualFold(k, "Content-Length") {
+			n, _ = strconv.Atoi(strings.TrimSpace(v))
+		}
+		lines = append(lines, line)
+	}
+	body = make([]byte, n)
+	_, err = io.ReadFull(br, body)
+	return lines, body, err
+}
+
+// readLines reads one request head from br, without its body.
+func readLines(br *bufio.Reader) (lines []string) {
+	for {
+		line, err := br.ReadString('\n')
+		line = strings.TrimRight(line, "\r\n")
+		if err != nil || line == "" {
+			return lines
+		}
+		lines = append(lines, line)
+	}
+}
+
+// newClient makes a client on a fresh test loop.
+func newClient(t *testing.T, opts httpclient.Options) (*ioloop.IOLoop, *httpclient.AsyncHTTPClient) {
+	t.Helper()
+	loop := looptest.New(t)
+	c := httpclient.New(loop, opts)
+	t.Cleanup(func() {
+		// Close on the loop: run it for one callback.
+		ioloop.RunSync(loop, func() *futureUnit {
+			c.Close()
+			return resolved(loop)
+		}, 5*time.Second)
+	})
+	return loop, c
+}
+
+// fetch runs one fetch to completion on loop.
+func fetch(t *testing.T, loop *ioloop.IOLoop, c *httpclient.AsyncHTTPClient, req any) (*httpclient.Response, error) {
+	t.Helper()
+	type result struct {
+		r   *httpclient.Response
+		err error
+	}
+	res := looptest.RunValue(t, loop, 20*time.Second, func(co *gen.Co) (result, error) {
+		r, err := gen.Await(co, c.Fetch(req))
+		return result{r, err}, nil
+	})
+	return res.r, res.err
+}
+
+var _ = context.Background
+
+type futureUnit = future.Future[struct{}]
+
+func resolved(l *ioloop.IOLoop) *futureUnit { return future.Resolved(l, struct{}{}) }
+
+type futureResponse = future.Future[*httpclient.Response]
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

@@ -1,0 +1,256 @@
+package httpclient_test
+
+import (
+	"bufio"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/base64"
+	"encoding/pem"
+	"io"
+	"math/big"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gornado/gornado/httpclient"
+	"github.com/gornado/gornado/httpserver"
+)
+
+// testPKI is a CA and a server certificate for 127.0.0.1 and localhost,
+// with the CA written to a PEM file.
+type testPKI struct {
+	caCert *x509.Certificate
+	caKey  *ecdsa.PrivateKey
+	pool   *x509.CertPool
+	server tls.Certificate
+	caFile string
+}
+
+func newPKI(t *testing.T) *testPKI {
+	t.Helper()
+	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	caTmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "gornado test CA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		KeyUsage: x509.KeyUsageCertSign, BasicConstraintsValid: true, IsCA: true,
+	}
+	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	require.NoError(t, err)
+	caCert, err := x509.ParseCertificate(caDER)
+	require.NoError(t, err)
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "127.0.0.1"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, DNSNames: []string{"localhost"},
+		KeyUsage:    x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, caCert, &key.PublicKey, caKey)
+	require.NoError(t, err)
+	p := &testPKI{caCert: caCert, caKey: caKey, pool: x509.NewCertPool(), server: tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}}
+	p.pool.AddCert(caCert)
+	p.caFile = filepath.Join(t.TempDir(), "ca.pem")
+	require.NoError(t, os.WriteFile(p.caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}), 0o600))
+	return p
+}
+
+func TestHTTPS(t *testing.T) {
+	pki := newPKI(t)
+	ts := serve(t, httpserver.Config{TLS: &tls.Config{Certificates: []tls.Certificate{pki.server}}})
+	loop, c := newClient(t, httpclient.Options{})
+
+	// Unknown CA: a 599 with crypto/x509's error below it.
+	_, err := fetch(t, loop, c, ts.base+"/hello")
+	var he *httpclient.HTTPError
+	require.ErrorAs(t, err, &he)
+	assert.Equal(t, 599, he.Code)
+	var ua x509.UnknownAuthorityError
+	assert.ErrorAs(t, err, &ua)
+
+	for name, req := range map[string]*httpclient.Request{
+		"CACerts":            {URL: ts.base + "/hello", CACerts: pki.caFile},
+		"RootCAs":            {URL: ts.base + "/hello", RootCAs: pki.pool},
+		"TLSConfig":          {URL: ts.base + "/hello", TLSConfig: &tls.Config{RootCAs: pki.pool}},
+		"InsecureSkipVerify": {URL: ts.base + "/hello", InsecureSkipVerify: true},
+	} {
+		for i := range 2 {
+			resp, err := fetch(t, loop, c, req)
+			require.NoError(t, err, name)
+			assert.Equal(t, "Hello, world!", string(resp.Body), name)
+			assert.Equal(t, i == 1, resp.Timing.Reused, "%s: keep-alive over TLS", name)
+		}
+	}
+	// The name is checked: the certificate is not for this one.
+	_, err = fetch(t, loop, c, &httpclient.Request{URL: ts.base + "/hello", CACerts: pki.caFile,
+		TLSConfig: &tls.Config{ServerName: "other.test"}})
+	var hn x509.HostnameError
+	assert.ErrorAs(t, err, &hn)
+}
+
+// testProxy is an HTTP proxy: absolute-form requests are forwarded, CONNECT
+// opens a tunnel. With auth set, it wants Proxy-Authorization.
+type testProxy struct {
+	*rawServer
+	mu    sync.Mutex
+	lines []string // request lines seen
+}
+
+func newProxy(t *testing.T, auth string) *testProxy {
+	p := &testProxy{}
+	p.rawServer = rawServeRS(t, func(rs *rawServer, c net.Conn, br *bufio.Reader) {
+		lines := readLines(br)
+		if len(lines) == 0 {
+			return
+		}
+		p.mu.Lock()
+		p.lines = append(p.lines, lines[0])
+		p.mu.Unlock()
+		if auth != "" {
+			want := "Proxy-Authorization: Basic " + base64.StdEncoding.EncodeToString([]byte(auth))
+			ok := false
+			for _, l := range lines {
+				ok = ok || l == want
+			}
+			if !ok {
+				io.WriteString(c, "HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n")
+				return
+			}
+		}
+		f := strings.Fields(lines[0])
+		var upstream net.Conn
+		var err error
+		if f[0] == "CONNECT" {
+			if upstream, err = net.Dial("tcp", f[1]); err != nil {
+				io.WriteString(c, "HTTP/1.1 502 Bad Gateway\r\n\r\n")
+				return
+			}
+			io.WriteString(c, "HTTP/1.1 200 Connection established\r\n\r\n")
+		} else {
+			u, err := url.Parse(f[1])
+			if err != nil {
+				return
+			}
+			if upstream, err = net.Dial("tcp", u.Host); err != nil {
+				return
+			}
+			io.WriteString(upstream, strings.Join(lines, "\r\n")+"\r\n\r\n")
+		}
+		defer upstream.Close()
+		rs.track(upstream)
+		// Copy through plain interfaces: TCP-to-TCP io.Copy splices through
+		// pipes that a sync.Pool keeps until a GC, which the leak check
+		// would count.
+		go func() {
+			io.Copy(struct{ io.Writer }{upstream}, struct{ io.Reader }{br})
+			upstream.Close()
+		}()
+		io.Copy(struct{ io.Writer }{c}, struct{ io.Reader }{upstream})
+	})
+	return p
+}
+
+func (p *testProxy) seen() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.lines...)
+}
+
+func proxyPort(t *testing.T, p *testProxy) int {
+	_, port, _ := net.SplitHostPort(p.addr)
+	n := 0
+	for _, ch := range port {
+		n = n*10 + int(ch-'0')
+	}
+	return n
+}
+
+func TestProxyHTTP(t *testing.T) {
+	ts := serve(t, httpserver.Config{})
+	p := newProxy(t, "")
+	loop, c := newClient(t, httpclient.Options{})
+	resp, err := fetch(t, loop, c, &httpclient.Request{URL: ts.base + "/echo?via=proxy", ProxyHost: "127.0.0.1", ProxyPort: proxyPort(t, p)})
+	require.NoError(t, err)
+	assert.Equal(t, "GET "+ts.base+"/echo?via=proxy HTTP/1.1", p.seen()[0])
+	assert.Equal(t, ts.addr, decodeEcho(t, resp).Header["Host"])
+}
+
+func TestProxyHTTPSConnect(t *testing.T) {
+	pki := newPKI(t)
+	ts := serve(t, httpserver.Config{TLS: &tls.Config{Certificates: []tls.Certificate{pki.server}}})
+	p := newProxy(t, "proxyuser:secret")
+	loop, c := newClient(t, httpclient.Options{})
+	req := &httpclient.Request{URL: ts.base + "/echo", RootCAs: pki.pool,
+		ProxyHost: "127.0.0.1", ProxyPort: proxyPort(t, p), ProxyUsername: "proxyuser", ProxyPassword: "secret"}
+	for i := range 2 {
+		resp, err := fetch(t, loop, c, req)
+		require.NoError(t, err)
+		e := decodeEcho(t, resp)
+		assert.Equal(t, "/echo", e.Target)
+		assert.Empty(t, e.Header["Proxy-Authorization"], "the credentials stay with the proxy")
+		assert.Equal(t, i == 1, resp.Timing.Reused, "the tunnel is kept alive")
+	}
+	assert.Equal(t, []string{"CONNECT " + ts.addr + " HTTP/1.1"}, p.seen())
+
+	// Wrong credentials: the proxy's refusal is the error.
+	bad := *req
+	bad.ProxyPassword = "wrong"
+	_, err := fetch(t, loop, c, &bad)
+	var he *httpclient.HTTPError
+	require.ErrorAs(t, err, &he)
+	assert.Equal(t, 599, he.Code)
+	assert.ErrorIs(t, err, httpclient.ErrProxy)
+	assert.Contains(t, err.Error(), "407")
+}
+
+func TestClientCertificate(t *testing.T) {
+	pki := newPKI(t)
+	// The client's certificate, issued by the same CA, in PEM files.
+	caCert := pki.caCert
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(3), Subject: pkix.Name{CommonName: "gornado client"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, caCert, &key.PublicKey, pki.caKey)
+	require.NoError(t, err)
+	keyDER, err := x509.MarshalECPrivateKey(key)
+	require.NoError(t, err)
+	dir := t.TempDir()
+	certFile, keyFile := filepath.Join(dir, "client.pem"), filepath.Join(dir, "client.key")
+	require.NoError(t, os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600))
+	require.NoError(t, os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600))
+
+	ts := serve(t, httpserver.Config{TLS: &tls.Config{Certificates: []tls.Certificate{pki.server},
+		ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: pki.pool}})
+	loop, c := newClient(t, httpclient.Options{})
+	// Without a certificate the server refuses the handshake.
+	_, err = fetch(t, loop, c, &httpclient.Request{URL: ts.base + "/hello", CACerts: pki.caFile})
+	var he *httpclient.HTTPError
+	require.ErrorAs(t, err, &he)
+	assert.Equal(t, 599, he.Code)
+	resp, err := fetch(t, loop, c, &httpclient.Request{URL: ts.base + "/hello", CACerts: pki.caFile,
+		ClientCert: certFile, ClientKey: keyFile})
+	require.NoError(t, err)
+	assert.Equal(t, "Hello, world!", string(resp.Body))
+	// A missing certificate file fails the fetch (a 599 wrapping ErrInvalidRequest and the file error).
+	_, err = fetch(t, loop, c, &httpclient.Request{URL: ts.base + "/hello", ClientCert: filepath.Join(dir, "nope.pem")})
+	assert.ErrorIs(t, err, os.ErrNotExist)
+	assert.ErrorIs(t, err, httpclient.ErrInvalidRequest)
+}
