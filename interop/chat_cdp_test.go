@@ -71,24 +71,6 @@ type cdpError struct {
 
 func (e *cdpError) Error() string { return fmt.Sprintf("cdp error %d: %s", e.Code, e.Message) }
 
-// lockedBuffer collects a peer's output for failure messages.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // needChromium returns the path of Debian's chromium, or skips the test
 // if it is not installed (interop/run.sh installs it).
 func needChromium(t *testing.T) string {

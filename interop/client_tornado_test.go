@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -156,22 +155,4 @@ func TestClientTornadoStreamedUpload(t *testing.T) {
 		assert.Equal(t, hex.EncodeToString(h.Sum(nil)), v.SHA256)
 		assert.Greater(t, v.Chunks, 1, "the body reached Tornado in pieces")
 	}
-}
-
-// lockedBuffer collects a process's output, written by os/exec's goroutine.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
