@@ -363,15 +363,18 @@ func TestEarlyAnswerStopsTheProducer(t *testing.T) {
 	var writeErr error
 	looptest.Run(t, loop, 0, func(co *gen.Co) error {
 		release := future.New[struct{}](loop)
+		var produced *futureUnit
 		producer := func(write func([]byte) *futureUnit) *futureUnit {
-			return gen.Go(loop, func(co *gen.Co) (struct{}, error) {
-				if _, err := gen.Await(co, write([]byte("first part"))); err != nil {
-					return struct{}{}, err
+			produced = gen.Go(loop, func(co *gen.Co) (struct{}, error) {
+				// The answer may even come before this first write.
+				if _, writeErr = gen.Await(co, write([]byte("first part"))); writeErr != nil {
+					return struct{}{}, writeErr
 				}
 				gen.Await(co, release) // the answer arrives meanwhile
 				_, writeErr = gen.Await(co, write([]byte("second part")))
 				return struct{}{}, writeErr
 			})
+			return produced
 		}
 		_, err := gen.Await(co, c.Fetch(&httpclient.Request{URL: "http://" + rs.addr + "/", Method: "POST", BodyProducer: producer}))
 		var he *httpclient.HTTPError
@@ -379,7 +382,7 @@ func TestEarlyAnswerStopsTheProducer(t *testing.T) {
 			assert.Equal(t, 413, he.Code)
 		}
 		release.SetResult(struct{}{})
-		gen.Sleep(co, 10*time.Millisecond)
+		gen.Await(co, produced) // the producer's second write has failed
 		assert.Equal(t, 0, c.Idle(), "not pooled")
 		return nil
 	})
