@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 )
 
@@ -15,8 +16,8 @@ type CurrentUserGetter interface {
 }
 
 // CurrentUser returns the logged-in user: what SetCurrentUser set, or
-// what the handler's GetCurrentUser returns (nil for nobody; its error is
-// logged and counts as nobody).
+// what the handler's GetCurrentUser returns (nil, or a nil pointer, for
+// nobody; its error is logged and counts as nobody).
 func (h *RequestHandler) CurrentUser() any {
 	if !h.userSet {
 		h.userSet = true
@@ -26,14 +27,31 @@ func (h *RequestHandler) CurrentUser() any {
 				h.Application.logger.Warn("web: GetCurrentUser failed", "uri", h.Request.Target, "error", err)
 				u = nil
 			}
-			h.user = u
+			h.SetCurrentUser(u)
 		}
 	}
 	return h.user
 }
 
+// isNilValue reports whether v is nil or holds a nil pointer, map, slice,
+// func, channel or interface.
+func isNilValue(v any) bool {
+	if v == nil {
+		return true
+	}
+	switch rv := reflect.ValueOf(v); rv.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.Interface, reflect.UnsafePointer:
+		return rv.IsNil()
+	}
+	return false
+}
+
 // SetCurrentUser sets the logged-in user for this request.
+// A nil pointer (or map, slice...) in u means nobody, as nil does.
 func (h *RequestHandler) SetCurrentUser(u any) {
+	if isNilValue(u) {
+		u = nil
+	}
 	h.user, h.userSet = u, true
 }
 

@@ -59,8 +59,23 @@ type (
 	// starts with, including error pages (set_default_headers).
 	DefaultHeaderSetter interface{ SetDefaultHeaders() }
 	// MethodLister restricts the methods the handler accepts
-	// (SUPPORTED_METHODS); others are answered 405.
+	// (SUPPORTED_METHODS); others are answered 405. A method outside
+	// the seven standard ones (WebDAV's PROPFIND, say) is served by
+	// OtherMethodHandler.
 	MethodLister interface{ SupportedMethods() []string }
+	// OtherMethodHandler serves the methods SupportedMethods lists that
+	// have no interface above, as Tornado dispatches any listed method
+	// to the handler's method of that name.
+	OtherMethodHandler interface {
+		ServeMethod(co *gen.Co, method string) error
+	}
+	// XSRFChecker is what the application calls before Prepare for
+	// POST, PUT, PATCH and DELETE when Settings.XSRFCookies is on.
+	// RequestHandler's CheckXSRFCookie implements it; a handler
+	// overrides it (Tornado's check_xsrf_cookie) to check another way,
+	// or to return nil for an API authenticated by a header instead of
+	// a cookie.
+	XSRFChecker interface{ CheckXSRFCookie() error }
 )
 
 // DefaultSupportedMethods are the methods a handler accepts unless it has
@@ -207,6 +222,10 @@ func (h *RequestHandler) methodFunc(method string) func(*gen.Co) error {
 		if m, ok := h.self.(OptionsHandler); ok {
 			return m.Options
 		}
+	default:
+		if m, ok := h.self.(OtherMethodHandler); ok {
+			return func(co *gen.Co) error { return m.ServeMethod(co, method) }
+		}
 	}
 	return nil
 }
@@ -214,9 +233,13 @@ func (h *RequestHandler) methodFunc(method string) func(*gen.Co) error {
 // allowed lists the methods the handler both supports and implements,
 // for the Allow header of a 405.
 func (h *RequestHandler) allowed() string {
+	list := DefaultSupportedMethods
+	if ml, ok := h.self.(MethodLister); ok {
+		list = ml.SupportedMethods()
+	}
 	var ms []string
-	for _, m := range DefaultSupportedMethods {
-		if h.supports(m) && h.methodFunc(m) != nil {
+	for _, m := range list {
+		if h.methodFunc(m) != nil {
 			ms = append(ms, m)
 		}
 	}
@@ -246,7 +269,11 @@ func (h *RequestHandler) run(co *gen.Co) error {
 		return &HTTPError{Code: http.StatusMethodNotAllowed}
 	}
 	if h.Application.settings.XSRFCookies && !safeMethod(method) {
-		if err := h.CheckXSRFCookie(); err != nil {
+		check := h.CheckXSRFCookie
+		if c, ok := h.self.(XSRFChecker); ok {
+			check = c.CheckXSRFCookie
+		}
+		if err := check(); err != nil {
 			return err
 		}
 	}

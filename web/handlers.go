@@ -25,6 +25,10 @@ func NewErrorHandler(status int) func() Handler {
 // gets it.
 func (h *ErrorHandler) Prepare(co *gen.Co) error { return &HTTPError{Code: h.Status} }
 
+// CheckXSRFCookie passes every request, so that a POST to an unknown
+// path is a 404, not an XSRF 403 (as in Tornado).
+func (h *ErrorHandler) CheckXSRFCookie() error { return nil }
+
 // RedirectHandler redirects every GET to URL (Tornado's RedirectHandler).
 // URL may name the route's groups: {0}, {1}... are replaced by the path
 // arguments (and {name} by a named group). With Permanent it answers

@@ -125,8 +125,8 @@ func (h *RequestHandler) Flush() *future.Future[struct{}] {
 
 // Finish ends the response, after writing chunks (as Write does) if
 // given. Unless the body was flushed already, it sets the ETag of a 200
-// response to GET or HEAD and answers 304 Not Modified if the client's
-// If-None-Match has it. Then OnFinish runs and the request is logged.
+// response to GET or HEAD and, for those two methods only, answers 304
+// Not Modified if the client's If-None-Match has it. Then OnFinish runs and the request is logged.
 // A second call returns ErrFinished.
 func (h *RequestHandler) Finish(chunks ...any) error {
 	if h.finished {
@@ -145,7 +145,7 @@ func (h *RequestHandler) Finish(chunks ...any) error {
 				h.out.Header().Set("Etag", tag)
 			}
 		}
-		if h.status == http.StatusOK && h.out.Header().Has("Etag") && h.checkETag() {
+		if h.status == http.StatusOK && (m == "GET" || m == "HEAD") && h.out.Header().Has("Etag") && h.checkETag() {
 			h.buf = h.buf[:0]
 			h.status = http.StatusNotModified
 		}

@@ -38,7 +38,8 @@ type Route struct {
 	// Name, if set, lets ReverseURL build this route's path.
 	Name string
 	// Host, if set, is a regular expression the request's host (without
-	// port) must match in full, as Tornado's add_handlers(host_pattern).
+	// port, lowercased) must match in full, as Tornado's
+	// add_handlers(host_pattern).
 	Host string
 }
 
@@ -224,8 +225,13 @@ func (rt *router) find(host, path string) (*rule, []string) {
 	return nil, nil
 }
 
-// hostOnly strips the port from a Host header value.
+// hostOnly strips the port from a Host header value and lowercases it
+// (host names are case-insensitive; patterns match the lowercase form).
 func hostOnly(host string) string {
+	return strings.ToLower(stripPort(host))
+}
+
+func stripPort(host string) string {
 	if strings.HasPrefix(host, "[") {
 		if i := strings.IndexByte(host, ']'); i > 0 {
 			return host[1:i]

@@ -87,7 +87,8 @@ func xorMask(mask [4]byte, data []byte) []byte {
 // CheckXSRFCookie returns nil if the request carries the XSRF token of its
 // _xsrf cookie, else a 403 *HTTPError saying what is wrong. The
 // application calls it before Prepare for POST, PUT, PATCH and DELETE
-// when Settings.XSRFCookies is on.
+// when Settings.XSRFCookies is on; a handler may override it (see
+// XSRFChecker).
 func (h *RequestHandler) CheckXSRFCookie() error {
 	sent := h.Request.Header.Get("X-Xsrftoken")
 	if sent == "" {
