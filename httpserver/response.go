@@ -26,6 +26,7 @@ type Response struct {
 	c        *conn
 	r        *Request
 	status   int
+	reason   string // "" for the standard phrase
 	header   httputil.Headers
 	body     []byte
 	started  bool
@@ -38,7 +39,7 @@ type Response struct {
 
 func (w *Response) reset(c *conn, r *Request) {
 	w.c, w.r = c, r
-	w.status = 200
+	w.status, w.reason = 200, ""
 	w.header.Reset()
 	w.body = w.body[:0]
 	w.started, w.chunked, w.finished = false, false, false
@@ -48,6 +49,11 @@ func (w *Response) reset(c *conn, r *Request) {
 
 // SetStatus sets the status code; it has no effect once headers are sent.
 func (w *Response) SetStatus(code int) { w.status = code }
+
+// SetReason sets the reason phrase of the status line; "" (the default)
+// means the standard one for the code. Bytes a status line cannot hold
+// become spaces.
+func (w *Response) SetReason(reason string) { w.reason = reason }
 
 // Status returns the status code set so far (200 by default).
 func (w *Response) Status() int { return w.status }
@@ -156,7 +162,7 @@ func (w *Response) bodyAllowed() bool {
 func (w *Response) appendHead(out []byte, final bool) []byte {
 	c := w.c
 	w.started = true
-	out = httputil.AppendResponseLine(out, "HTTP/1.1", w.status, "")
+	out = httputil.AppendResponseLine(out, "HTTP/1.1", w.status, w.reason)
 	hasBody := httputil.ResponseHasBody(w.r.Method, w.status)
 	if v := w.header.Get("Content-Length"); v != "" {
 		if n, err := strconv.ParseInt(v, 10, 64); err == nil && n >= 0 {

@@ -27,7 +27,7 @@ var (
 //	}
 //
 // Message is logged, never shown to the client; Reason replaces the
-// standard reason phrase in the error page.
+// standard reason phrase in the status line and the error page.
 type HTTPError struct {
 	Code    int
 	Message string

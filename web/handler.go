@@ -115,6 +115,7 @@ type RequestHandler struct {
 	out        responder
 	req        Request
 	status     int
+	reason     string // the status line's reason phrase; "" for the standard one
 	buf        []byte
 	flushed    bool // headers went out
 	finished   bool
@@ -170,7 +171,7 @@ func (h *RequestHandler) clear() {
 	if d, ok := h.self.(DefaultHeaderSetter); ok {
 		d.SetDefaultHeaders()
 	}
-	h.status = http.StatusOK
+	h.status, h.reason = http.StatusOK, ""
 	h.buf = h.buf[:0]
 }
 

@@ -17,7 +17,25 @@ import (
 // and is ignored (Status still reports what went out).
 func (h *RequestHandler) SetStatus(code int) {
 	if !h.flushed {
-		h.status = code
+		h.status, h.reason = code, ""
+	}
+}
+
+// SetReason sets the reason phrase of the status line ("" for the
+// standard one), as the reason argument of Tornado's set_status. Call it
+// after SetStatus. Under net/http (Application.ServeHTTP) the standard
+// phrase is always sent.
+func (h *RequestHandler) SetReason(reason string) {
+	if !h.flushed {
+		h.reason = reason
+	}
+}
+
+// sendStatus hands the status and reason to the response.
+func (h *RequestHandler) sendStatus() {
+	h.out.SetStatus(h.status)
+	if r, ok := h.out.(interface{ SetReason(string) }); ok && h.reason != "" {
+		r.SetReason(h.reason)
 	}
 }
 
@@ -116,7 +134,7 @@ func (h *RequestHandler) Flush() *future.Future[struct{}] {
 		h.flushed = true
 		h.startTransforms(false)
 		h.addCookieHeaders()
-		h.out.SetStatus(h.status)
+		h.sendStatus()
 	}
 	h.out.Write(h.transform(h.buf, false))
 	h.buf = h.buf[:0]
@@ -155,7 +173,7 @@ func (h *RequestHandler) Finish(chunks ...any) error {
 			h.startTransforms(true)
 		}
 		h.addCookieHeaders()
-		h.out.SetStatus(h.status)
+		h.sendStatus()
 	}
 	h.out.Write(h.transform(h.buf, true))
 	h.finished = true
@@ -242,6 +260,10 @@ func (h *RequestHandler) SendError(status int, err error) {
 		status = http.StatusInternalServerError
 	}
 	h.SetStatus(status)
+	var he *HTTPError
+	if asHTTPError(err, &he) && he.Reason != "" {
+		h.SetReason(he.Reason)
+	}
 	if status == http.StatusMethodNotAllowed {
 		h.SetHeader("Allow", h.allowed())
 	}

@@ -82,6 +82,9 @@ func TestErrorsAsValues(t *testing.T) {
 			resp, body := s.get(c.path)
 			assert.Equal(t, c.status, resp.StatusCode)
 			assert.Equal(t, c.body, body)
+			if c.path == "/reason" {
+				assert.Equal(t, "499 Client Was Slow", resp.Status, "the status line's reason")
+			}
 		})
 	}
 }
