@@ -66,3 +66,35 @@ func TestSmallBodyConnectionIsPooled(t *testing.T) {
 	}
 	assert.EqualValues(t, 1, rs.accepted.Load())
 }
+func TestEmptyGzipBody(t *testing.T) {
+	for name, tc := range map[string]struct {
+		method, reply string
+		code          int
+	}{
+		"Content-Length 0": {"GET", "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 0\r\n\r\n", 200},
+		"empty chunked":    {"GET", "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 200},
+		"HEAD":             {"HEAD", "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 20\r\n\r\n", 200},
+		"204":              {"GET", "HTTP/1.1 204 No Content\r\nContent-Encoding: gzip\r\n\r\n", 204},
+		"304":              {"GET", "HTTP/1.1 304 Not Modified\r\nContent-Encoding: gzip\r\n\r\n", 304},
+	} {
+		t.Run(name, func(t *testing.T) {
+			rs := rawServe(t, func(c net.Conn, br *bufio.Reader) {
+				for {
+					if _, _, err := readHead(br); err != nil {
+						return
+					}
+					io.WriteString(c, tc.reply)
+				}
+			})
+			loop, c := newClient(t, httpclient.Options{})
+			for i := range 2 {
+				resp, err := fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.addr + "/", Method: tc.method, NoRaise: true})
+				require.NoError(t, err)
+				assert.Equal(t, tc.code, resp.Code, "%d: %v", i, resp.Error)
+				assert.Equal(t, tc.code/100 != 2, resp.Error != nil, "%d: no error but the status's: %v", i, resp.Error)
+				assert.Empty(t, resp.Body)
+				assert.Equal(t, i > 0, resp.Timing.Reused, "the connection serves again")
+			}
+		})
+	}
+}
