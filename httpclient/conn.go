@@ -312,6 +312,9 @@ func (cn *conn) readHead(data []byte) (int, bool) {
 		cn.gzip = true
 		cn.header.Set("X-Consumed-Content-Encoding", cn.header.Get("Content-Encoding"))
 		cn.header.Del("Content-Encoding")
+		// It counted the compressed bytes; the body will be the inflated
+		// ones (net/http drops it too).
+		cn.header.Del("Content-Length")
 	}
 	cn.state = stBody
 	if !cn.chunked && !cn.untilClose && cn.remaining == 0 {

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"io"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -104,6 +105,7 @@ func TestGzip(t *testing.T) {
 	assert.Equal(t, want, string(resp.Body))
 	assert.Equal(t, "gzip", resp.Header.Get("X-Consumed-Content-Encoding"))
 	assert.Empty(t, resp.Header.Get("Content-Encoding"))
+	assert.False(t, resp.Header.Has("Content-Length"), "the compressed length is gone with the compression")
 
 	// NoDecompress: not asked for; forced, it comes raw.
 	resp, err = fetch(t, loop, c, &httpclient.Request{URL: ts.base + "/gzip", NoDecompress: true})
@@ -112,6 +114,7 @@ func TestGzip(t *testing.T) {
 	resp, err = fetch(t, loop, c, &httpclient.Request{URL: ts.base + "/gzip?force=1", NoDecompress: true})
 	require.NoError(t, err)
 	assert.Equal(t, "gzip", resp.Header.Get("Content-Encoding"))
+	assert.Equal(t, strconv.Itoa(len(resp.Body)), resp.Header.Get("Content-Length"), "raw, the length stays")
 	zr, err := gzip.NewReader(bytes.NewReader(resp.Body))
 	require.NoError(t, err)
 	raw, err := io.ReadAll(zr)

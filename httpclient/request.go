@@ -79,8 +79,11 @@ type Request struct {
 	UserAgent string
 	// NoDecompress turns off asking for and inflating gzip bodies
 	// (Tornado's decompress_response=False). With decompression on, a
-	// gzip body is inflated before the response is returned and the
-	// Content-Encoding header moves to X-Consumed-Content-Encoding.
+	// gzip body is inflated before the response is returned, the
+	// Content-Encoding header moves to X-Consumed-Content-Encoding, and
+	// the Content-Length header, which counted the compressed bytes, is
+	// removed (len(Response.Body) is the inflated length). An empty body
+	// labelled gzip is an empty body.
 	NoDecompress bool
 
 	// StreamingCallback, when set, receives the body in chunks as they
