@@ -240,9 +240,10 @@ func (cn *conn) readHead(data []byte) (int, bool) {
 		cn.fail(err)
 		return 0, false
 	}
-	if line.Code < 200 {
+	if line.Code < 200 && line.Code != 101 {
 		// Interim responses are skipped, as Tornado does; 100 releases a
-		// body held for it.
+		// body held for it. 101 is not one of them: it is the last HTTP on
+		// the connection (what follows speaks the protocol switched to).
 		if line.Code == 100 && cn.waitContinue {
 			cn.sendBody()
 		}
@@ -272,6 +273,11 @@ func (cn *conn) readHead(data []byte) (int, bool) {
 		cn.keepAlive = !strings.Contains(conn, "close")
 	} else {
 		cn.keepAlive = strings.Contains(conn, "keep-alive")
+	}
+	if line.Code == 101 {
+		// The client has no use for the switched connection: the fetch
+		// ends with the 101, and the connection is closed.
+		cn.keepAlive = false
 	}
 	if cn.waitContinue {
 		cn.stopContinueTimer()

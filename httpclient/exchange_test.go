@@ -98,3 +98,39 @@ func TestEmptyGzipBody(t *testing.T) {
 		})
 	}
 }
+func TestSwitchingProtocolsIsFinal(t *testing.T) {
+	// 101 ends the exchange: what follows is another protocol, not an
+	// HTTP head, and the connection cannot serve HTTP again.
+	closed := make(chan struct{}, 2)
+	rs := rawServe(t, func(c net.Conn, br *bufio.Reader) {
+		readLines(br)
+		io.WriteString(c, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n\x81\x05hello")
+		io.Copy(io.Discard, br) // until the client closes
+		closed <- struct{}{}
+	})
+	loop, c := newClient(t, httpclient.Options{})
+	for _, noRaise := range []bool{false, true} {
+		req := &httpclient.Request{URL: "http://" + rs.addr + "/ws", NoRaise: noRaise,
+			RequestTimeout: 5e9} // a hang guard only
+		req.Header.Set("Upgrade", "websocket")
+		req.Header.Set("Connection", "Upgrade")
+		resp, err := fetch(t, loop, c, req)
+		if noRaise {
+			require.NoError(t, err)
+		} else {
+			var he *httpclient.HTTPError
+			require.ErrorAs(t, err, &he, "error: %v", err)
+			assert.Equal(t, 101, he.Code)
+			assert.Nil(t, he.Err, "a status, not a transport failure")
+			resp = he.Response
+		}
+		require.NotNil(t, resp)
+		assert.Equal(t, 101, resp.Code)
+		assert.Equal(t, "websocket", resp.Header.Get("Upgrade"))
+		assert.Empty(t, resp.Body)
+		var he *httpclient.HTTPError
+		assert.ErrorAs(t, resp.Error, &he)
+		<-closed // the client closed the connection
+	}
+	assert.EqualValues(t, 2, rs.accepted.Load(), "never pooled")
+}

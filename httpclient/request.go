@@ -95,7 +95,7 @@ type Request struct {
 	// HeaderCallback, when set, receives each line of the response head
 	// as it was received, with its CRLF: the status line, each header
 	// line and the final "\r\n" (Tornado's header_callback). Not called
-	// for interim (1xx) or followed-redirect responses.
+	// for interim responses (1xx but 101) or followed redirects.
 	HeaderCallback func(line string)
 
 	// ProxyHost and ProxyPort send the request through an HTTP proxy:
