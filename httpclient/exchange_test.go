@@ -3,6 +3,7 @@ package httpclient_test
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"io"
 	"net"
 	"sync"
@@ -133,4 +134,42 @@ func TestSwitchingProtocolsIsFinal(t *testing.T) {
 		<-closed // the client closed the connection
 	}
 	assert.EqualValues(t, 2, rs.accepted.Load(), "never pooled")
+}
+
+func TestContentLengthHeaderMustMatchBody(t *testing.T) {
+	rs := rawServe(t, func(c net.Conn, br *bufio.Reader) {
+		for {
+			_, body, err := readHead(br)
+			if err != nil {
+				return
+			}
+			fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
+		}
+	})
+	loop, c := newClient(t, httpclient.Options{})
+	for name, tc := range map[string]struct {
+		body, length string
+		ok           bool
+	}{
+		"matches":      {"abc", "3", true},
+		"too short":    {"abc", "1", false},
+		"too long":     {"abc", "10", false},
+		"no body":      {"", "5", false},
+		"not a number": {"abc", "three", false},
+	} {
+		req := &httpclient.Request{URL: "http://" + rs.addr + "/", Method: "POST", Body: []byte(tc.body)}
+		req.Header.Set("Content-Length", tc.length)
+		resp, err := fetch(t, loop, c, req)
+		if !tc.ok {
+			assert.ErrorIs(t, err, httpclient.ErrInvalidRequest, name)
+			continue
+		}
+		require.NoError(t, err, name)
+		assert.Equal(t, tc.body, string(resp.Body), name)
+	}
+	// Nothing went out wrongly framed: the one connection still serves.
+	resp, err := fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.addr + "/", Method: "POST", Body: []byte("next")})
+	require.NoError(t, err)
+	assert.Equal(t, "next", string(resp.Body))
+	assert.EqualValues(t, 1, rs.accepted.Load())
 }

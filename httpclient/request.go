@@ -42,7 +42,12 @@ type Request struct {
 	// PUT, DELETE, PATCH and OPTIONS need AllowNonstandardMethods.
 	Method string
 	// Header holds extra request headers; Host, Content-Length,
-	// User-Agent and Accept-Encoding are filled in unless set here.
+	// User-Agent and Accept-Encoding are filled in unless set here. A
+	// Content-Length set here must be a decimal length and, with Body,
+	// equal len(Body): otherwise Fetch fails with ErrInvalidRequest, as
+	// net/http does (a wrong length would desynchronise the connection).
+	// With BodyProducer it is sent as given, and the producer must write
+	// exactly that many bytes.
 	Header httputil.Headers
 	// Body is the request body; nil means none. A body with GET, HEAD,
 	// OPTIONS or DELETE needs AllowNonstandardMethods, as in Tornado.
@@ -240,6 +245,9 @@ func (r *Request) resolve(c *AsyncHTTPClient, rawURL string) (target, error) {
 		if err := r.Header.Validate(); err != nil {
 			return target{}, fmt.Errorf("%w: %w", ErrInvalidRequest, err)
 		}
+		if err := r.checkContentLength(); err != nil {
+			return target{}, err
+		}
 	}
 	switch {
 	case r.AuthUsername != "":
@@ -248,6 +256,21 @@ func (r *Request) resolve(c *AsyncHTTPClient, rawURL string) (target, error) {
 		t.user, t.pass, t.hasUser = ui.user, ui.pass, true
 	}
 	return t, nil
+}
+
+// checkContentLength checks the Content-Length headers the caller set
+// against the body they frame.
+func (r *Request) checkContentLength() error {
+	for _, v := range r.Header.Values("Content-Length") {
+		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		switch {
+		case err != nil || n < 0:
+			return fmt.Errorf("%w: bad Content-Length header %q", ErrInvalidRequest, v)
+		case r.BodyProducer == nil && n != int64(len(r.Body)):
+			return fmt.Errorf("%w: Content-Length header %d, but the body is %d bytes", ErrInvalidRequest, n, len(r.Body))
+		}
+	}
+	return nil
 }
 
 func (r *Request) connectTimeout() time.Duration {
