@@ -168,11 +168,14 @@ func (c *AsyncHTTPClient) Fetch(req any) *future.Future[*Response] {
 	f := &fetch{c: c, orig: r, req: r, t: t, maxHops: r.maxRedirects()}
 	f.fut.Init(c.loop)
 	f.start = f.now()
+	fut := &f.fut
 	if ctx := r.Context; ctx != nil && ctx.Err() != nil {
-		return future.Failed[*Response](c.loop, transportError("fetch cancelled", ctx.Err()))
+		// The same 599 as a cancellation later on: with a Response, and
+		// NoRaise honoured.
+		f.fail(transportError("fetch cancelled", ctx.Err()))
+		return fut
 	}
 	f.watchContext(r.Context)
-	fut := &f.fut
 	fut.OnDone(func() {
 		if fut.Cancelled() && !f.done {
 			f.fail(transportError("fetch cancelled", future.ErrCancelled))

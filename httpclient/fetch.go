@@ -254,7 +254,7 @@ func (f *fetch) end(resp *Response) {
 	}
 	if f.queued {
 		c.unqueue(f)
-	} else {
+	} else if _, ok := c.flight[f]; ok { // not if it never started
 		delete(c.flight, f)
 		c.active--
 		if !c.closed {

@@ -137,7 +137,10 @@ type Request struct {
 	NoRaise bool
 
 	// Context, when set, cancels the fetch when it ends: the fetch fails
-	// with 599 wrapping the context's error, and its connection is closed.
+	// with 599 wrapping the context's error (a Response with it, NoRaise
+	// honoured), and its connection is closed. A context already done
+	// when Fetch is called fails the fetch at once, in the same way,
+	// before anything is sent.
 	Context context.Context
 }
 
