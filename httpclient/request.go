@@ -75,7 +75,13 @@ type Request struct {
 	// followed (zero means 5). 303, and 301 and 302 after POST, are
 	// followed with GET and no body, as browsers do; 307 and 308 keep the
 	// method and body. Authorization and Cookie headers and the request's
-	// credentials are dropped when a redirect leaves the original host.
+	// credentials (AuthUsername and AuthPassword, or the URL's userinfo) are
+	// dropped, for this hop and every later one, when a redirect goes to
+	// another host name (compared without case) or from https to http;
+	// they are kept on a change of port or from http to https on the same
+	// host, as in net/http. A Location without a fragment inherits the
+	// fragment of the URL it redirects from (RFC 9110 §10.2.2), which shows
+	// in Response.EffectiveURL (fragments are never sent).
 	NoFollowRedirects bool
 	MaxRedirects      int
 

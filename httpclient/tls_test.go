@@ -254,3 +254,39 @@ func TestClientCertificate(t *testing.T) {
 	assert.ErrorIs(t, err, os.ErrNotExist)
 	assert.ErrorIs(t, err, httpclient.ErrInvalidRequest)
 }
+
+func TestRedirectFromHTTPSToHTTPDropsCredentials(t *testing.T) {
+	pki := newPKI(t)
+	secure := serve(t, httpserver.Config{TLS: &tls.Config{Certificates: []tls.Certificate{pki.server}}})
+	plain := serve(t, httpserver.Config{})
+	loop, c := newClient(t, httpclient.Options{})
+	for _, tc := range []struct {
+		name, from, to string
+		keep           bool
+	}{
+		// The same host, 127.0.0.1, on both; only the scheme (and port)
+		// differ.
+		{"https to http", secure.base, plain.base, false},
+		{"http to https", plain.base, secure.base, true},
+		{"https to https", secure.base, secure.base, true},
+	} {
+		req := &httpclient.Request{URL: tc.from + "/redirect-to?url=" + url.QueryEscape(tc.to+"/echo"),
+			AuthUsername: "user", AuthPassword: "pass", RootCAs: pki.pool}
+		req.Header.Set("Cookie", "session=1")
+		resp, err := fetch(t, loop, c, req)
+		require.NoError(t, err, tc.name)
+		assert.Equal(t, tc.to+"/echo", resp.EffectiveURL, tc.name)
+		e := decodeEcho(t, resp)
+		if tc.keep {
+			assert.Equal(t, basicAuthHeader("user", "pass"), e.Header["Authorization"], tc.name)
+			assert.Equal(t, "session=1", e.Header["Cookie"], tc.name)
+		} else {
+			assert.Empty(t, e.Header["Authorization"], tc.name)
+			assert.Empty(t, e.Header["Cookie"], tc.name)
+		}
+	}
+}
+
+func basicAuthHeader(user, pass string) string {
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+pass))
+}
