@@ -173,3 +173,41 @@ func TestContentLengthHeaderMustMatchBody(t *testing.T) {
 	assert.Equal(t, "next", string(resp.Body))
 	assert.EqualValues(t, 1, rs.accepted.Load())
 }
+
+func TestStalePostIsNotRetried(t *testing.T) {
+	// The server answers the first request on each connection,
+	// keep-alive, and hangs up on the second once it has read it: the
+	// race of a pooled connection closed by the server, made certain. A
+	// GET is sent again on a new connection; a POST is not (the server
+	// may have acted on it), and fails with ErrStreamClosed.
+	rs := rawServe(t, func(c net.Conn, br *bufio.Reader) {
+		if _, _, err := readHead(br); err != nil {
+			return
+		}
+		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+		readHead(br)
+		c.(*net.TCPConn).SetLinger(0)
+	})
+	for _, tc := range []struct {
+		method   string
+		body     []byte
+		retried  bool
+		accepted int32
+	}{
+		{"GET", nil, true, 2},
+		{"POST", []byte("once"), false, 1},
+	} {
+		rs.accepted.Store(0)
+		loop, c := newClient(t, httpclient.Options{})
+		_, err := fetch(t, loop, c, "http://"+rs.addr+"/")
+		require.NoError(t, err)
+		resp, err := fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.addr + "/", Method: tc.method, Body: tc.body})
+		if tc.retried {
+			require.NoError(t, err, tc.method)
+			assert.Equal(t, "ok", string(resp.Body))
+		} else {
+			require599(t, err, httpclient.ErrStreamClosed)
+		}
+		assert.Equal(t, tc.accepted, rs.accepted.Load(), tc.method)
+	}
+}
