@@ -107,7 +107,8 @@ func TestHTTPS(t *testing.T) {
 type testProxy struct {
 	*rawServer
 	mu    sync.Mutex
-	lines []string // request lines seen
+	lines []string   // request lines seen
+	heads [][]string // the heads they began, request line first
 }
 
 func newProxy(t *testing.T, auth string) *testProxy {
@@ -119,6 +120,7 @@ func newProxy(t *testing.T, auth string) *testProxy {
 		}
 		p.mu.Lock()
 		p.lines = append(p.lines, lines[0])
+		p.heads = append(p.heads, lines)
 		p.mu.Unlock()
 		if auth != "" {
 			want := "Proxy-Authorization: Basic " + base64.StdEncoding.EncodeToString([]byte(auth))
@@ -168,6 +170,13 @@ func (p *testProxy) seen() []string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return append([]string(nil), p.lines...)
+}
+
+// seenHeads returns the request heads the proxy read.
+func (p *testProxy) seenHeads() [][]string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([][]string(nil), p.heads...)
 }
 
 func proxyPort(t *testing.T, p *testProxy) int {
