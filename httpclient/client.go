@@ -40,6 +40,16 @@ type Options struct {
 	MaxIdlePerHost int
 	// IdleTimeout closes a pooled connection idle this long. Zero means
 	// 90 s.
+	//
+	// A server closes idle keep-alive connections on its own schedule,
+	// and a request may go out on a pooled connection just as the server
+	// closes it. An idempotent request (GET, HEAD, OPTIONS, TRACE, PUT,
+	// DELETE, without a BodyProducer) that gets no byte back is sent again
+	// on a new connection. Any other (a POST, a streamed body) is not
+	// retried, as in net/http, since the server may have acted on it: the
+	// fetch fails with 599 and ErrStreamClosed. An IdleTimeout below the
+	// server's keep-alive timeout avoids that race: the client then
+	// retires idle connections before the server does.
 	IdleTimeout time.Duration
 	// ExpectContinueTimeout is how long a request with Expect100Continue
 	// waits for 100 Continue before sending its body anyway (a server may
@@ -168,11 +178,14 @@ func (c *AsyncHTTPClient) Fetch(req any) *future.Future[*Response] {
 	f := &fetch{c: c, orig: r, req: r, t: t, maxHops: r.maxRedirects()}
 	f.fut.Init(c.loop)
 	f.start = f.now()
+	fut := &f.fut
 	if ctx := r.Context; ctx != nil && ctx.Err() != nil {
-		return future.Failed[*Response](c.loop, transportError("fetch cancelled", ctx.Err()))
+		// The same 599 as a cancellation later on: with a Response, and
+		// NoRaise honoured.
+		f.fail(transportError("fetch cancelled", ctx.Err()))
+		return fut
 	}
 	f.watchContext(r.Context)
-	fut := &f.fut
 	fut.OnDone(func() {
 		if fut.Cancelled() && !f.done {
 			f.fail(transportError("fetch cancelled", future.ErrCancelled))

@@ -37,7 +37,8 @@ type conn struct {
 	got          bool // some bytes of the response arrived
 	waitContinue bool // the body waits for 100 Continue
 	continueTo   *ioloop.Timeout
-	bodySent     bool // the whole request went out (the connection may serve again)
+	bodySent     bool   // the whole request reached the kernel (the connection may serve again)
+	seq          uint64 // counts exchanges, so a late flush callback knows its own
 	keepAlive    bool
 	untilClose   bool
 	chunked      bool
@@ -63,6 +64,7 @@ func newConn(c *AsyncHTTPClient, key string, s *iostream.IOStream) *conn {
 // exchange sends f's request and reads its response.
 func (cn *conn) exchange(f *fetch, reused bool) {
 	cn.f, cn.reused, cn.state = f, reused, stHead
+	cn.seq++
 	cn.got, cn.keepAlive, cn.untilClose, cn.chunked, cn.follow, cn.gzip = false, false, false, false, false, false
 	cn.remaining, cn.received, cn.body = 0, 0, nil
 	cn.bodySent = false
@@ -97,19 +99,35 @@ func (cn *conn) exchange(f *fetch, reused bool) {
 	case len(req.Body) > 0 && len(req.Body) <= 16<<10:
 		err = cn.s.Send(append(head, req.Body...))
 		cn.c.headBuf = head[:0]
-		cn.bodySent = true
 	case len(req.Body) > 0:
 		if err = cn.s.Send(head); err == nil {
 			err = cn.s.Send(req.Body)
 		}
-		cn.bodySent = true
 	default:
 		err = cn.s.Send(head)
-		cn.bodySent = true
 	}
 	if err != nil {
 		cn.fail(err)
+		return
 	}
+	if !cn.waitContinue && req.BodyProducer == nil {
+		cn.sentOnFlush()
+	}
+}
+
+// sentOnFlush marks the request as sent once the stream has handed every
+// queued byte to the kernel: at once if it has. Until then the connection
+// must not serve again, whatever the server answers: a response that comes
+// early (a 413 from the head alone) leaves the rest of the body queued, and
+// the next request would follow it on the wire. If the stream closes first,
+// the flush never comes, and the connection is gone anyway.
+func (cn *conn) sentOnFlush() {
+	f, seq := cn.f, cn.seq
+	cn.s.OnFlush(func() {
+		if cn.f == f && cn.seq == seq {
+			cn.bodySent = true
+		}
+	})
 }
 
 // sendBody sends the request body after the head (at once, or on 100
@@ -120,10 +138,11 @@ func (cn *conn) sendBody() {
 	f := cn.f
 	req := f.req
 	if req.BodyProducer == nil {
-		cn.bodySent = true
 		if err := cn.s.Send(req.Body); err != nil {
 			cn.fail(err)
+			return
 		}
+		cn.sentOnFlush()
 		return
 	}
 	chunked := !req.Header.Has("Content-Length")
@@ -157,7 +176,7 @@ func (cn *conn) sendBody() {
 				return
 			}
 		}
-		cn.bodySent = true
+		cn.sentOnFlush()
 	})
 }
 
@@ -221,9 +240,10 @@ func (cn *conn) readHead(data []byte) (int, bool) {
 		cn.fail(err)
 		return 0, false
 	}
-	if line.Code < 200 {
+	if line.Code < 200 && line.Code != 101 {
 		// Interim responses are skipped, as Tornado does; 100 releases a
-		// body held for it.
+		// body held for it. 101 is not one of them: it is the last HTTP on
+		// the connection (what follows speaks the protocol switched to).
 		if line.Code == 100 && cn.waitContinue {
 			cn.sendBody()
 		}
@@ -253,6 +273,11 @@ func (cn *conn) readHead(data []byte) (int, bool) {
 		cn.keepAlive = !strings.Contains(conn, "close")
 	} else {
 		cn.keepAlive = strings.Contains(conn, "keep-alive")
+	}
+	if line.Code == 101 {
+		// The client has no use for the switched connection: the fetch
+		// ends with the 101, and the connection is closed.
+		cn.keepAlive = false
 	}
 	if cn.waitContinue {
 		cn.stopContinueTimer()
@@ -293,6 +318,9 @@ func (cn *conn) readHead(data []byte) (int, bool) {
 		cn.gzip = true
 		cn.header.Set("X-Consumed-Content-Encoding", cn.header.Get("Content-Encoding"))
 		cn.header.Del("Content-Encoding")
+		// It counted the compressed bytes; the body will be the inflated
+		// ones (net/http drops it too).
+		cn.header.Del("Content-Length")
 	}
 	cn.state = stBody
 	if !cn.chunked && !cn.untilClose && cn.remaining == 0 {

@@ -49,6 +49,13 @@
 // Request.NoRaise turns both kinds into a successful fetch with
 // Response.Error set.
 //
+// Interim responses (100 Continue, 103 Early Hints) are read past. 101
+// Switching Protocols is not interim: it is the connection's last HTTP
+// response, so the fetch ends with it, as with any other non-2xx status (an
+// *HTTPError with Code 101 and no body, unless NoRaise), and the connection
+// is closed rather than pooled. The client does not speak the protocol
+// switched to.
+//
 // # Which goroutine
 //
 // AsyncHTTPClient and its callbacks are loop-only; Blocking is safe from any

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"io"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -75,23 +76,51 @@ func TestRedirectMethods(t *testing.T) {
 
 func TestRedirectAcrossHostsDropsCredentials(t *testing.T) {
 	ts := serve(t, httpserver.Config{})
+	ts2 := serve(t, httpserver.Config{}) // the same host on another port
 	loop, c := newClient(t, httpclient.Options{})
 	other := strings.Replace(ts.base, "127.0.0.1", "localhost", 1)
-	for _, target := range []string{ts.base + "/echo", other + "/echo"} {
-		req := &httpclient.Request{URL: ts.base + "/redirect-to?url=" + url.QueryEscape(target),
+	for _, tc := range []struct {
+		name, target string
+		keep         bool
+	}{
+		{"same host", ts.base + "/echo", true},
+		{"another port", ts2.base + "/echo", true},
+		{"scheme in capitals", strings.Replace(ts2.base, "http://", "HTTP://", 1) + "/echo", true},
+		{"another host", other + "/echo", false},
+		{"another host, then back", other + "/redirect-to?url=" + url.QueryEscape(ts.base+"/echo"), false},
+	} {
+		req := &httpclient.Request{URL: ts.base + "/redirect-to?url=" + url.QueryEscape(tc.target),
 			AuthUsername: "user", AuthPassword: "pass"}
 		req.Header.Set("Cookie", "session=1")
 		resp, err := fetch(t, loop, c, req)
-		require.NoError(t, err)
+		require.NoError(t, err, tc.name)
 		e := decodeEcho(t, resp)
-		if target == other+"/echo" {
-			assert.Empty(t, e.Header["Authorization"], "another host")
-			assert.Empty(t, e.Header["Cookie"], "another host")
+		if tc.keep {
+			assert.NotEmpty(t, e.Header["Authorization"], tc.name)
+			assert.Equal(t, "session=1", e.Header["Cookie"], tc.name)
 		} else {
-			assert.NotEmpty(t, e.Header["Authorization"], "same host")
-			assert.Equal(t, "session=1", e.Header["Cookie"], "same host")
+			assert.Empty(t, e.Header["Authorization"], tc.name)
+			assert.Empty(t, e.Header["Cookie"], tc.name)
 		}
 	}
+}
+
+func TestRedirectKeepsTheFragment(t *testing.T) {
+	ts := serve(t, httpserver.Config{})
+	loop, c := newClient(t, httpclient.Options{})
+	// Inherited through every hop, never sent.
+	resp, err := fetch(t, loop, c, ts.base+"/redirect/2#section-2")
+	require.NoError(t, err)
+	assert.Equal(t, ts.base+"/echo#section-2", resp.EffectiveURL)
+	assert.Equal(t, "/echo", decodeEcho(t, resp).Target)
+	// A Location with its own fragment keeps it.
+	resp, err = fetch(t, loop, c, ts.base+"/redirect-to?url="+url.QueryEscape("/echo#own")+"#mine")
+	require.NoError(t, err)
+	assert.Equal(t, ts.base+"/echo#own", resp.EffectiveURL)
+	// No fragment anywhere, none added.
+	resp, err = fetch(t, loop, c, ts.base+"/redirect/1")
+	require.NoError(t, err)
+	assert.Equal(t, ts.base+"/echo", resp.EffectiveURL)
 }
 
 func TestGzip(t *testing.T) {
@@ -104,6 +133,7 @@ func TestGzip(t *testing.T) {
 	assert.Equal(t, want, string(resp.Body))
 	assert.Equal(t, "gzip", resp.Header.Get("X-Consumed-Content-Encoding"))
 	assert.Empty(t, resp.Header.Get("Content-Encoding"))
+	assert.False(t, resp.Header.Has("Content-Length"), "the compressed length is gone with the compression")
 
 	// NoDecompress: not asked for; forced, it comes raw.
 	resp, err = fetch(t, loop, c, &httpclient.Request{URL: ts.base + "/gzip", NoDecompress: true})
@@ -112,6 +142,7 @@ func TestGzip(t *testing.T) {
 	resp, err = fetch(t, loop, c, &httpclient.Request{URL: ts.base + "/gzip?force=1", NoDecompress: true})
 	require.NoError(t, err)
 	assert.Equal(t, "gzip", resp.Header.Get("Content-Encoding"))
+	assert.Equal(t, strconv.Itoa(len(resp.Body)), resp.Header.Get("Content-Length"), "raw, the length stays")
 	zr, err := gzip.NewReader(bytes.NewReader(resp.Body))
 	require.NoError(t, err)
 	raw, err := io.ReadAll(zr)

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gornado/gornado/future"
@@ -159,6 +160,11 @@ func (f *fetch) redirect(resp *Response) (hop, error) {
 	if err != nil {
 		return hop{}, err
 	}
+	if loc.Fragment == "" {
+		// A Location without a fragment inherits the request's (RFC 9110
+		// §10.2.2); it is never sent, but EffectiveURL shows it.
+		loc.Fragment, loc.RawFragment = f.t.u.Fragment, f.t.u.RawFragment
+	}
 	next := *f.req
 	next.URL = loc.String()
 	next.Header = *f.req.Header.Clone()
@@ -171,9 +177,11 @@ func (f *fetch) redirect(resp *Response) (hop, error) {
 			next.Header.Del(h)
 		}
 	}
-	if loc.Hostname() != f.t.host {
+	if !strings.EqualFold(loc.Hostname(), f.t.host) || f.t.https && !strings.EqualFold(loc.Scheme, "https") {
 		// Credentials are for the host they were given for (Go's
-		// net/http does the same; Tornado does not).
+		// net/http does the same; Tornado does not), and what was sent
+		// encrypted is not then sent in the clear. A change of port
+		// keeps them, as in net/http.
 		next.Header.Del("Authorization")
 		next.Header.Del("Cookie")
 		next.AuthUsername, next.AuthPassword = "", ""
@@ -254,7 +262,7 @@ func (f *fetch) end(resp *Response) {
 	}
 	if f.queued {
 		c.unqueue(f)
-	} else {
+	} else if _, ok := c.flight[f]; ok { // not if it never started
 		delete(c.flight, f)
 		c.active--
 		if !c.closed {

@@ -316,6 +316,7 @@ func TestHttpbinGzip(t *testing.T) {
 	assert.Equal(t, []string{"gzip"}, a.Headers["Accept-Encoding"])
 	assert.Equal(t, "gzip", resp.Header.Get("X-Consumed-Content-Encoding"))
 	assert.Empty(t, resp.Header.Get("Content-Encoding"))
+	assert.False(t, resp.Header.Has("Content-Length"), "it counted the compressed body")
 
 	// NoDecompress: the client neither asks for gzip nor inflates it
 	// (httpbin's /gzip compresses anyway).

@@ -42,7 +42,12 @@ type Request struct {
 	// PUT, DELETE, PATCH and OPTIONS need AllowNonstandardMethods.
 	Method string
 	// Header holds extra request headers; Host, Content-Length,
-	// User-Agent and Accept-Encoding are filled in unless set here.
+	// User-Agent and Accept-Encoding are filled in unless set here. A
+	// Content-Length set here must be a decimal length and, with Body,
+	// equal len(Body): otherwise Fetch fails with ErrInvalidRequest, as
+	// net/http does (a wrong length would desynchronise the connection).
+	// With BodyProducer it is sent as given, and the producer must write
+	// exactly that many bytes.
 	Header httputil.Headers
 	// Body is the request body; nil means none. A body with GET, HEAD,
 	// OPTIONS or DELETE needs AllowNonstandardMethods, as in Tornado.
@@ -70,7 +75,13 @@ type Request struct {
 	// followed (zero means 5). 303, and 301 and 302 after POST, are
 	// followed with GET and no body, as browsers do; 307 and 308 keep the
 	// method and body. Authorization and Cookie headers and the request's
-	// credentials are dropped when a redirect leaves the original host.
+	// credentials (AuthUsername and AuthPassword, or the URL's userinfo) are
+	// dropped, for this hop and every later one, when a redirect goes to
+	// another host name (compared without case) or from https to http;
+	// they are kept on a change of port or from http to https on the same
+	// host, as in net/http. A Location without a fragment inherits the
+	// fragment of the URL it redirects from (RFC 9110 §10.2.2), which shows
+	// in Response.EffectiveURL (fragments are never sent).
 	NoFollowRedirects bool
 	MaxRedirects      int
 
@@ -79,8 +90,11 @@ type Request struct {
 	UserAgent string
 	// NoDecompress turns off asking for and inflating gzip bodies
 	// (Tornado's decompress_response=False). With decompression on, a
-	// gzip body is inflated before the response is returned and the
-	// Content-Encoding header moves to X-Consumed-Content-Encoding.
+	// gzip body is inflated before the response is returned, the
+	// Content-Encoding header moves to X-Consumed-Content-Encoding, and
+	// the Content-Length header, which counted the compressed bytes, is
+	// removed (len(Response.Body) is the inflated length). An empty body
+	// labelled gzip is an empty body.
 	NoDecompress bool
 
 	// StreamingCallback, when set, receives the body in chunks as they
@@ -92,7 +106,7 @@ type Request struct {
 	// HeaderCallback, when set, receives each line of the response head
 	// as it was received, with its CRLF: the status line, each header
 	// line and the final "\r\n" (Tornado's header_callback). Not called
-	// for interim (1xx) or followed-redirect responses.
+	// for interim responses (1xx but 101) or followed redirects.
 	HeaderCallback func(line string)
 
 	// ProxyHost and ProxyPort send the request through an HTTP proxy:
@@ -129,7 +143,10 @@ type Request struct {
 	NoRaise bool
 
 	// Context, when set, cancels the fetch when it ends: the fetch fails
-	// with 599 wrapping the context's error, and its connection is closed.
+	// with 599 wrapping the context's error (a Response with it, NoRaise
+	// honoured), and its connection is closed. A context already done
+	// when Fetch is called fails the fetch at once, in the same way,
+	// before anything is sent.
 	Context context.Context
 }
 
@@ -237,6 +254,9 @@ func (r *Request) resolve(c *AsyncHTTPClient, rawURL string) (target, error) {
 		if err := r.Header.Validate(); err != nil {
 			return target{}, fmt.Errorf("%w: %w", ErrInvalidRequest, err)
 		}
+		if err := r.checkContentLength(); err != nil {
+			return target{}, err
+		}
 	}
 	switch {
 	case r.AuthUsername != "":
@@ -245,6 +265,21 @@ func (r *Request) resolve(c *AsyncHTTPClient, rawURL string) (target, error) {
 		t.user, t.pass, t.hasUser = ui.user, ui.pass, true
 	}
 	return t, nil
+}
+
+// checkContentLength checks the Content-Length headers the caller set
+// against the body they frame.
+func (r *Request) checkContentLength() error {
+	for _, v := range r.Header.Values("Content-Length") {
+		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		switch {
+		case err != nil || n < 0:
+			return fmt.Errorf("%w: bad Content-Length header %q", ErrInvalidRequest, v)
+		case r.BodyProducer == nil && n != int64(len(r.Body)):
+			return fmt.Errorf("%w: Content-Length header %d, but the body is %d bytes", ErrInvalidRequest, n, len(r.Body))
+		}
+	}
+	return nil
 }
 
 func (r *Request) connectTimeout() time.Duration {

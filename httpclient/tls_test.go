@@ -107,7 +107,8 @@ func TestHTTPS(t *testing.T) {
 type testProxy struct {
 	*rawServer
 	mu    sync.Mutex
-	lines []string // request lines seen
+	lines []string   // request lines seen
+	heads [][]string // the heads they began, request line first
 }
 
 func newProxy(t *testing.T, auth string) *testProxy {
@@ -119,6 +120,7 @@ func newProxy(t *testing.T, auth string) *testProxy {
 		}
 		p.mu.Lock()
 		p.lines = append(p.lines, lines[0])
+		p.heads = append(p.heads, lines)
 		p.mu.Unlock()
 		if auth != "" {
 			want := "Proxy-Authorization: Basic " + base64.StdEncoding.EncodeToString([]byte(auth))
@@ -168,6 +170,13 @@ func (p *testProxy) seen() []string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return append([]string(nil), p.lines...)
+}
+
+// seenHeads returns the request heads the proxy read.
+func (p *testProxy) seenHeads() [][]string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([][]string(nil), p.heads...)
 }
 
 func proxyPort(t *testing.T, p *testProxy) int {
@@ -253,4 +262,40 @@ func TestClientCertificate(t *testing.T) {
 	_, err = fetch(t, loop, c, &httpclient.Request{URL: ts.base + "/hello", ClientCert: filepath.Join(dir, "nope.pem")})
 	assert.ErrorIs(t, err, os.ErrNotExist)
 	assert.ErrorIs(t, err, httpclient.ErrInvalidRequest)
+}
+
+func TestRedirectFromHTTPSToHTTPDropsCredentials(t *testing.T) {
+	pki := newPKI(t)
+	secure := serve(t, httpserver.Config{TLS: &tls.Config{Certificates: []tls.Certificate{pki.server}}})
+	plain := serve(t, httpserver.Config{})
+	loop, c := newClient(t, httpclient.Options{})
+	for _, tc := range []struct {
+		name, from, to string
+		keep           bool
+	}{
+		// The same host, 127.0.0.1, on both; only the scheme (and port)
+		// differ.
+		{"https to http", secure.base, plain.base, false},
+		{"http to https", plain.base, secure.base, true},
+		{"https to https", secure.base, secure.base, true},
+	} {
+		req := &httpclient.Request{URL: tc.from + "/redirect-to?url=" + url.QueryEscape(tc.to+"/echo"),
+			AuthUsername: "user", AuthPassword: "pass", RootCAs: pki.pool}
+		req.Header.Set("Cookie", "session=1")
+		resp, err := fetch(t, loop, c, req)
+		require.NoError(t, err, tc.name)
+		assert.Equal(t, tc.to+"/echo", resp.EffectiveURL, tc.name)
+		e := decodeEcho(t, resp)
+		if tc.keep {
+			assert.Equal(t, basicAuthHeader("user", "pass"), e.Header["Authorization"], tc.name)
+			assert.Equal(t, "session=1", e.Header["Cookie"], tc.name)
+		} else {
+			assert.Empty(t, e.Header["Authorization"], tc.name)
+			assert.Empty(t, e.Header["Cookie"], tc.name)
+		}
+	}
+}
+
+func basicAuthHeader(user, pass string) string {
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+pass))
 }

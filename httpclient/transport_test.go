@@ -258,9 +258,21 @@ func TestContextCancel(t *testing.T) {
 		return nil
 	})
 	<-closed // the server saw the connection close
-	// An already cancelled context fails at once.
+	// An already cancelled context fails at once, with the same 599 as a
+	// later cancellation: a Response, and NoRaise honoured.
 	_, err := fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.addr + "/", Context: ctx})
-	assert.ErrorIs(t, err, context.Canceled)
+	he := require599(t, err, context.Canceled)
+	assert.Equal(t, "http://"+rs.addr+"/", he.Response.EffectiveURL)
+	resp, err := fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.addr + "/", Context: ctx, NoRaise: true})
+	require.NoError(t, err)
+	assert.Equal(t, 599, resp.Code)
+	assert.ErrorIs(t, resp.Error, context.Canceled)
+	looptest.Run(t, loop, 0, func(co *gen.Co) error {
+		assert.Equal(t, 0, c.Active(), "no slot taken")
+		assert.Equal(t, 0, c.Queued())
+		return nil
+	})
+	assert.EqualValues(t, 1, rs.accepted.Load(), "nothing sent")
 }
 
 func TestNoRaiseTransportError(t *testing.T) {
