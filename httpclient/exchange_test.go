@@ -167,6 +167,12 @@ func TestContentLengthHeaderMustMatchBody(t *testing.T) {
 		require.NoError(t, err, name)
 		assert.Equal(t, tc.body, string(resp.Body), name)
 	}
+	for _, body := range []string{"abc", ""} {
+		req := &httpclient.Request{URL: "http://" + rs.addr + "/", Method: "POST", Body: []byte(body)}
+		req.Header.Set("Transfer-Encoding", "chunked")
+		_, err := fetch(t, loop, c, req)
+		assert.ErrorIs(t, err, httpclient.ErrInvalidRequest, "Transfer-Encoding with %q", body)
+	}
 	// Nothing went out wrongly framed: the one connection still serves.
 	resp, err := fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.addr + "/", Method: "POST", Body: []byte("next")})
 	require.NoError(t, err)

@@ -47,7 +47,9 @@ type Request struct {
 	// equal len(Body): otherwise Fetch fails with ErrInvalidRequest, as
 	// net/http does (a wrong length would desynchronise the connection).
 	// With BodyProducer it is sent as given, and the producer must write
-	// exactly that many bytes.
+	// exactly that many bytes. Transfer-Encoding may not be set: the
+	// client frames the body itself (chunked for a BodyProducer without
+	// Content-Length).
 	Header httputil.Headers
 	// Body is the request body; nil means none. A body with GET, HEAD,
 	// OPTIONS or DELETE needs AllowNonstandardMethods, as in Tornado.
@@ -268,8 +270,12 @@ func (r *Request) resolve(c *AsyncHTTPClient, rawURL string) (target, error) {
 }
 
 // checkContentLength checks the Content-Length headers the caller set
-// against the body they frame.
+// against the body they frame, and refuses a Transfer-Encoding header,
+// which would frame it a second way.
 func (r *Request) checkContentLength() error {
+	if r.Header.Has("Transfer-Encoding") {
+		return fmt.Errorf("%w: Transfer-Encoding is set by the client, not in Request.Header", ErrInvalidRequest)
+	}
 	for _, v := range r.Header.Values("Content-Length") {
 		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
 		switch {
