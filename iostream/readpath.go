@@ -22,6 +22,14 @@ import "golang.org/x/sys/unix"
 // reaches MaxBufferSize, the stream closes with ErrBufferFull. Loop-only.
 func (s *IOStream) SetReadHandler(fn func(data []byte) int) {
 	s.push = fn
+	if s.pushing {
+		// Called from the read handler: deliverPush goes on with fn, and
+		// its caller settles the poller interest once, when delivery is
+		// over. (A handler that pauses and resumes within one event, as
+		// the HTTP server's does for each request, then costs no
+		// epoll_ctl.)
+		return
+	}
 	if fn != nil && s.rpos < len(s.rbuf) {
 		s.deliverPush()
 	}
