@@ -147,7 +147,7 @@ func (a *Application) newHandler(loop *ioloop.IOLoop, ru *rule, args []string, o
 	self := ru.Handler()
 	h := self.requestHandler()
 	if b, ok := a.bufs.Get().(*[]byte); ok {
-		h.buf = (*b)[:0]
+		h.buf, h.bufBox = (*b)[:0], b
 	}
 	h.req.reset(sr, a.now())
 	h.init(a, self, loop, ru, args, out)
@@ -165,10 +165,14 @@ func (h *RequestHandler) release() {
 		h.gz = nil
 	}
 	if cap(h.buf) > 0 && cap(h.buf) <= maxPooledBuf {
-		b := h.buf[:0]
-		h.Application.bufs.Put(&b)
+		box := h.bufBox
+		if box == nil {
+			box = new([]byte)
+		}
+		*box = h.buf[:0]
+		h.Application.bufs.Put(box)
 	}
-	h.buf = nil
+	h.buf, h.bufBox = nil, nil
 }
 
 // maxPooledBuf bounds the body buffers kept for reuse.

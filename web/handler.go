@@ -117,6 +117,7 @@ type RequestHandler struct {
 	status     int
 	reason     string // the status line's reason phrase; "" for the standard one
 	buf        []byte
+	bufBox     *[]byte // the pool's box buf came in, to put it back without allocating
 	flushed    bool // headers went out
 	finished   bool
 	authMark   bool // made by Authenticated
@@ -293,11 +294,23 @@ func (h *RequestHandler) run(co *gen.Co) error {
 			return err
 		}
 	}
+	if method == "GET" || method == "HEAD" {
+		// The common case, called through the interface: no method
+		// value to allocate.
+		if m, ok := h.self.(GetHandler); ok && (method == "GET" || !implements[HeadHandler](h.self)) {
+			return m.Get(co)
+		}
+	}
 	fn := h.methodFunc(method)
 	if fn == nil {
 		return &HTTPError{Code: http.StatusMethodNotAllowed}
 	}
 	return fn(co)
+}
+
+func implements[I any](v any) bool {
+	_, ok := v.(I)
+	return ok
 }
 
 func safeMethod(m string) bool { return m == "GET" || m == "HEAD" || m == "OPTIONS" }
