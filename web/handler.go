@@ -118,7 +118,7 @@ type RequestHandler struct {
 	reason     string // the status line's reason phrase; "" for the standard one
 	buf        []byte
 	bufBox     *[]byte // the pool's box buf came in, to put it back without allocating
-	flushed    bool // headers went out
+	flushed    bool    // headers went out
 	finished   bool
 	authMark   bool // made by Authenticated
 	closed     bool // the client went away
