@@ -79,3 +79,20 @@ func resolveLinks(page string, hrefs []string) []string {
 }
 
 type futureUnit = future.Future[struct{}]
+
+// under reports whether u is on base's site and below its path: the same
+// scheme and host (compared as URLs, so a base of http://host does not
+// take in http://host.evil.com, as the string prefix test of Tornado's
+// demo would) and a path that starts with base's.
+func under(u, base string) bool {
+	pu, err := url.Parse(u)
+	if err != nil {
+		return false
+	}
+	pb, err := url.Parse(base)
+	if err != nil {
+		return false
+	}
+	return strings.EqualFold(pu.Scheme, pb.Scheme) && strings.EqualFold(pu.Host, pb.Host) &&
+		strings.HasPrefix(pu.EscapedPath(), pb.EscapedPath())
+}

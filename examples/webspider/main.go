@@ -96,7 +96,7 @@ func crawl(co *gen.Co, loop *ioloop.IOLoop, out io.Writer, base string, concurre
 			return nil
 		}
 		for _, u := range resolveLinks(resp.EffectiveURL, links(string(resp.Body))) {
-			if strings.HasPrefix(u, base) {
+			if under(u, base) {
 				if _, err := gen.Await(co, q.Put(u, 0)); err != nil {
 					return err
 				}

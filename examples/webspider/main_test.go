@@ -23,6 +23,23 @@ func TestLinks(t *testing.T) {
 		resolveLinks("http://h/docs/i.html", []string{"g.html#sec", "/x", "", "https://o/"}))
 }
 
+func TestUnder(t *testing.T) {
+	for _, tc := range []struct {
+		u, base string
+		want    bool
+	}{
+		{"http://h/a.html", "http://h/", true},
+		{"http://h/docs/a.html", "http://h/docs/", true},
+		{"http://H/a.html", "http://h", true},
+		{"http://h/other/a.html", "http://h/docs/", false},
+		{"http://h.evil.com/a.html", "http://h", false},
+		{"http://h:8080/a.html", "http://h/", false},
+		{"https://h/a.html", "http://h/", false},
+	} {
+		assert.Equal(t, tc.want, under(tc.u, tc.base), "%s under %s", tc.u, tc.base)
+	}
+}
+
 func TestCrawlEmbeddedSite(t *testing.T) {
 	loop := looptest.New(t)
 	var out bytes.Buffer
