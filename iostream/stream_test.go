@@ -106,7 +106,7 @@ func TestReadHandler(t *testing.T) {
 				lines = append(lines, string(data[:i]))
 				return i + 1
 			}
-			s.SetReadHandler(handler)
+			s.SetReadHandlerFunc(handler)
 			peer.Write([]byte("one\ntw"))
 			if err := waitFor(co, "first line", func() bool { return len(lines) == 1 && s.Buffered() == 2 }); err != nil {
 				return err
@@ -126,7 +126,7 @@ func TestReadHandler(t *testing.T) {
 				return err
 			}
 			assert.Len(t, lines, 3)
-			s.SetReadHandler(handler)
+			s.SetReadHandlerFunc(handler)
 			if err := waitFor(co, "line after resume", func() bool { return len(lines) == 4 }); err != nil {
 				return err
 			}
@@ -148,7 +148,7 @@ func TestReadHandlerHandsOverToRead(t *testing.T) {
 			}
 			done := make(chan []byte, 1)
 			var readErr error
-			s.SetReadHandler(func(data []byte) int {
+			s.SetReadHandlerFunc(func(data []byte) int {
 				i := bytes.Index(data, []byte("\n\n"))
 				if i < 0 {
 					return 0

@@ -11,16 +11,19 @@ const maxIovecs = 256
 
 // writeQueue holds what the socket has not taken yet: bufs[0][head:] then
 // the rest of bufs. Queued bytes are copies, so callers may reuse their
-// slices as soon as Write returns.
+// slices as soon as Write returns. A stream allocates its queue the first
+// time a write has to wait (or Write needs a pending future): most writes
+// of a request-response protocol go to the kernel whole, and an idle
+// connection should not carry the queue's bookkeeping.
 type writeQueue struct {
 	bufs    [][]byte
 	head    int
 	size    int
-	queued  int64 // bytes accepted since the stream opened
-	written int64 // bytes handed to the kernel
+	written int64 // bytes handed to the kernel since the queue exists
 	waiters []writeWaiter
 	iov     [][]byte
 	onFlush []func()
+	doneF   *future.Future[struct{}] // resolved; returned while nothing waits
 }
 
 type writeWaiter struct {
@@ -47,15 +50,32 @@ func (s *IOStream) Write(b []byte) *future.Future[struct{}] {
 
 // writeFuture returns a future for everything queued so far.
 func (s *IOStream) writeFuture() *future.Future[struct{}] {
-	if s.w.size == 0 {
-		if s.doneF == nil {
-			s.doneF = future.Resolved(s.loop, struct{}{})
+	q := s.writeQueue()
+	if q.size == 0 {
+		if q.doneF == nil {
+			q.doneF = future.Resolved(s.loop, struct{}{})
 		}
-		return s.doneF
+		return q.doneF
 	}
 	f := future.New[struct{}](s.loop)
-	s.w.waiters = append(s.w.waiters, writeWaiter{end: s.w.queued, f: f})
+	q.waiters = append(q.waiters, writeWaiter{end: q.written + int64(q.size), f: f})
 	return f
+}
+
+// writeQueue returns the stream's write queue, allocating it on first use.
+func (s *IOStream) writeQueue() *writeQueue {
+	if s.w == nil {
+		s.w = &writeQueue{}
+	}
+	return s.w
+}
+
+// queuedBytes is the bytes queued for the socket.
+func (s *IOStream) queuedBytes() int {
+	if s.w == nil {
+		return 0
+	}
+	return s.w.size
 }
 
 // Send is Write without the future, for code that tracks flushing with
@@ -79,20 +99,21 @@ func (s *IOStream) sendRaw(b []byte) error {
 	if s.closed {
 		return s.closedErr()
 	}
-	s.w.queued += int64(len(b))
-	if s.w.size == 0 {
+	if s.queuedBytes() == 0 {
 		n, err := writeOnce(s.fd, b)
 		if err != nil {
 			s.closeWith(wrap("write", err))
 			return s.closedErr()
 		}
-		s.w.written += int64(n)
+		if s.w != nil {
+			s.w.written += int64(n)
+		}
 		b = b[n:]
 		if len(b) == 0 {
 			return nil
 		}
 	}
-	s.w.append(b)
+	s.writeQueue().append(b)
 	s.updateInterest()
 	return nil
 }
@@ -100,7 +121,7 @@ func (s *IOStream) sendRaw(b []byte) error {
 // pendingWrite is the bytes accepted by Write and Send and not yet handed
 // to the kernel, counting plaintext held back during a TLS handshake.
 func (s *IOStream) pendingWrite() int {
-	n := s.w.size
+	n := s.queuedBytes()
 	if s.tls != nil {
 		n += s.tls.earlySize
 	}
@@ -119,7 +140,8 @@ func (s *IOStream) OnFlush(fn func()) {
 		fn()
 		return
 	}
-	s.w.onFlush = append(s.w.onFlush, fn)
+	q := s.writeQueue()
+	q.onFlush = append(q.onFlush, fn)
 }
 
 func writeOnce(fd int, b []byte) (int, error) {
@@ -140,6 +162,9 @@ func writeOnce(fd int, b []byte) (int, error) {
 
 // handleWrite flushes what the socket takes, in writev batches.
 func (s *IOStream) handleWrite() {
+	if s.w == nil {
+		return
+	}
 	for s.w.size > 0 {
 		n, err := writev(s.fd, s.w.iovecs())
 		if err == unix.EINTR {
@@ -160,7 +185,7 @@ func (s *IOStream) handleWrite() {
 
 // flushed runs the OnFlush functions if nothing is left to write.
 func (s *IOStream) flushed() {
-	if s.closed || s.Writing() || len(s.w.onFlush) == 0 {
+	if s.closed || s.Writing() || s.w == nil || len(s.w.onFlush) == 0 {
 		return
 	}
 	fns := s.w.onFlush
