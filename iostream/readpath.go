@@ -1,6 +1,10 @@
 package iostream
 
-import "golang.org/x/sys/unix"
+import (
+	"golang.org/x/sys/unix"
+
+	"github.com/gornado/gornado/internal/sysio"
+)
 
 // The read path: bytes come from the socket (through TLS, if on) into the
 // read buffer, and go to the pending read or to the read handler.
@@ -116,7 +120,7 @@ func (s *IOStream) readSome(p []byte) (int, error) {
 	if s.tls != nil {
 		return s.tls.read(p)
 	}
-	n, err := unix.Read(s.fd, p)
+	n, err := sysio.Read(s.fd, p)
 	if err != nil && err != unix.EAGAIN && err != unix.EINTR {
 		err = wrap("read", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/gornado/gornado/future"
+	"github.com/gornado/gornado/internal/sysio"
 )
 
 // maxIovecs bounds the buffers passed to one writev (IOV_MAX is 1024).
@@ -146,7 +147,7 @@ func (s *IOStream) OnFlush(fn func()) {
 
 func writeOnce(fd int, b []byte) (int, error) {
 	for {
-		n, err := unix.Write(fd, b)
+		n, err := sysio.Write(fd, b)
 		switch err {
 		case nil:
 			return n, nil
