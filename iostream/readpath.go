@@ -38,6 +38,11 @@ func (f ReadHandlerFunc) HandleRead(data []byte) int { return f(data) }
 // read sees the data after what the handler consumed. If unconsumed data
 // reaches MaxBufferSize, the stream closes with ErrBufferFull.
 //
+// While h runs the stream is corked: its first write goes to the socket at
+// once, and writes after it are held back and leave in one writev when the
+// delivery ends, so a client that pipelines gets the answers to one read
+// in two system calls, not one each. Writing reports held bytes.
+//
 // An object that parses one stream (a protocol's connection) can be its
 // own ReadHandler: the stream keeps the object, where a method value
 // would cost an allocation per stream. Loop-only.
@@ -146,7 +151,8 @@ func (s *IOStream) deliverPush() {
 		return
 	}
 	s.pushing = true
-	defer func() { s.pushing = false }()
+	s.cork = corkOn
+	defer s.endPush()
 	for s.push != nil && !s.closed && !s.reading() && s.rpos < len(s.rbuf) {
 		n := s.push.HandleRead(s.rbuf[s.rpos:])
 		if s.closed {
@@ -164,6 +170,12 @@ func (s *IOStream) deliverPush() {
 			return
 		}
 	}
+}
+
+// endPush ends a delivery: the writes held back during it leave now.
+func (s *IOStream) endPush() {
+	s.pushing = false
+	s.flushCork()
 }
 
 // makeRoom returns free space at the end of the read buffer, taking a

@@ -44,6 +44,7 @@ type IOStream struct {
 	closed     bool
 	eof        bool
 	pushing    bool  // inside deliverPush: reads wait, no nested delivery
+	cork       cork  // what deliverPush did with the handler's writes
 	err        error // why it closed; nil for a clean close
 	onClose    func()
 	owner      *TCPServer // the server that accepted it, told when it closes
@@ -151,10 +152,13 @@ func (s *IOStream) RemoteAddr() net.Addr {
 // Close closes the stream and its socket: a pending read fails with a
 // *StreamClosedError (ReadUntilClose completes with the data), pending
 // writes fail, and the close callback is scheduled. Data still queued for
-// writing is dropped; await the last Write first to send it. A TLS stream
+// writing is dropped; await the last Write first to send it. (What a read
+// handler wrote before closing, and the stream held back, is first offered
+// to the socket once.) A TLS stream
 // whose write queue is empty sends a close_notify alert first. Closing
 // twice does nothing. Loop-only.
 func (s *IOStream) Close() {
+	s.flushCork() // what the handler sent before closing goes first
 	if t := s.tls; t != nil && !s.closed && !t.handshaking && s.queuedBytes() == 0 {
 		t.closeNotify()
 	}

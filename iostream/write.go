@@ -35,7 +35,9 @@ type writeWaiter struct {
 // Write sends b and returns a future that completes once every byte of it
 // has been handed to the kernel (encrypted, on a TLS stream). It tries the
 // socket at once and copies only what the socket did not take, so b may be
-// reused when Write returns. Futures of successive writes complete in
+// reused when Write returns; inside a read handler, only the first write
+// tries the socket, and the ones after it are copied and leave together
+// when the handler returns (see SetReadHandler). Futures of successive writes complete in
 // order. On a closed stream the future fails with a *StreamClosedError;
 // past MaxWriteBufferSize with ErrBufferFull (the stream stays open).
 // Loop-only.
@@ -100,7 +102,10 @@ func (s *IOStream) sendRaw(b []byte) error {
 	if s.closed {
 		return s.closedErr()
 	}
-	if s.queuedBytes() == 0 {
+	if s.queuedBytes() == 0 && s.cork != corkSent {
+		if s.cork == corkOn {
+			s.cork = corkSent
+		}
 		n, err := writeOnce(s.fd, b)
 		if err != nil {
 			s.closeWith(wrap("write", err))
@@ -114,9 +119,40 @@ func (s *IOStream) sendRaw(b []byte) error {
 			return nil
 		}
 	}
+	if s.cork == corkSent && s.queuedBytes() == 0 {
+		s.cork = corkHeld
+	}
 	s.writeQueue().append(b)
+	if s.cork == corkHeld {
+		return nil // deliverPush flushes it, and watches for Write if need be
+	}
 	s.updateInterest()
 	return nil
+}
+
+// cork is how the stream treats writes during a push delivery (one read
+// handler run over what one read brought). The first write goes to the
+// socket at once, as any write; the ones after it are held back and leave
+// together, in one writev, when the delivery ends. A pipelining client
+// then gets the responses to one read in two writes rather than one each,
+// and a request-response exchange pays nothing.
+type cork uint8
+
+const (
+	corkOff  cork = iota // not delivering
+	corkOn               // delivering, nothing written yet
+	corkSent             // delivering, wrote once: hold what follows
+	corkHeld             // holding bytes that flushCork sends
+)
+
+// flushCork ends the cork: held bytes go to the socket now.
+func (s *IOStream) flushCork() {
+	held := s.cork == corkHeld
+	s.cork = corkOff
+	if held && !s.closed {
+		s.handleWrite()
+		s.updateInterest()
+	}
 }
 
 // pendingWrite is the bytes accepted by Write and Send and not yet handed
