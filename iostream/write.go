@@ -37,10 +37,10 @@ type writeWaiter struct {
 // socket at once and copies only what the socket did not take, so b may be
 // reused when Write returns; inside a read handler, only the first write
 // tries the socket, and the ones after it are copied and leave together
-// when the handler returns (see SetReadHandler). Futures of successive writes complete in
-// order. On a closed stream the future fails with a *StreamClosedError;
-// past MaxWriteBufferSize with ErrBufferFull (the stream stays open).
-// Loop-only.
+// when the handler returns (see SetReadHandler). Futures of successive
+// writes complete in order. On a closed stream the future fails with a
+// *StreamClosedError; past MaxWriteBufferSize with ErrBufferFull (the
+// stream stays open). Loop-only.
 func (s *IOStream) Write(b []byte) *future.Future[struct{}] {
 	if err := s.Send(b); err != nil {
 		return future.Failed[struct{}](s.loop, err)
