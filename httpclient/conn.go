@@ -56,7 +56,7 @@ func newConn(c *AsyncHTTPClient, key string, s *iostream.IOStream) *conn {
 	cn := &conn{c: c, key: key, s: s}
 	s.SetNodelay(true)
 	s.SetCloseCallback(cn.onClose)
-	s.SetReadHandler(cn.onData)
+	s.SetReadHandler(cn)
 	c.conns[cn] = struct{}{}
 	return cn
 }
@@ -187,8 +187,9 @@ func (cn *conn) stopContinueTimer() {
 	}
 }
 
-// onData parses what arrived and returns how much it consumed.
-func (cn *conn) onData(data []byte) int {
+// HandleRead is the stream's read handler: it parses what arrived and
+// returns how much it consumed.
+func (cn *conn) HandleRead(data []byte) int {
 	n := 0
 	for n < len(data) {
 		switch cn.state {

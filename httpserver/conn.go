@@ -22,46 +22,58 @@ const (
 // conn is one HTTP/1.1 connection: a state machine driven by the stream's
 // push reads. It owns no goroutine; between requests it holds no buffer.
 type conn struct {
-	srv *Server
-	s   *iostream.IOStream
+	// Tens of thousands of these may sit idle: keep it small (64 bytes),
+	// and keep it the stream's read handler itself rather than a method
+	// value, which would cost an allocation of its own.
+	srv      *Server
+	s        *iostream.IOStream
+	ex       *exchange // the request in progress; nil between requests
+	deadline int64     // unix nanoseconds; 0 for none
+	peerIP   string
+	idx      int32 // index in srv.conns; -1 once dropped
 
-	state       int
-	inData      bool  // inside onData: don't re-enter the stream
-	headStarted bool  // some bytes of the next head arrived
-	deadline    int64 // unix nanoseconds; 0 for none
+	state       uint8
+	inData      bool // inside HandleRead: don't re-enter the stream
+	headStarted bool // some bytes of the next head arrived
 	closeAfter  bool
 	earlyFinish bool // the response finished before the body was read
 	paused      bool // reading stopped while an asynchronous handler runs
-
-	ex       *exchange // the request in progress; nil between requests
-	peer     netip.Addr
-	peerIP   string
-	protocol string
+	https       bool
 }
 
-func newConn(srv *Server, s *iostream.IOStream) *conn {
-	c := &conn{srv: srv, s: s, protocol: "http"}
+func newConn(srv *Server, s *iostream.IOStream, idx int32) *conn {
+	c := &conn{srv: srv, s: s, idx: idx}
+	var peer netip.Addr
 	if a, ok := s.RemoteAddr().(*net.TCPAddr); ok {
-		c.peer, _ = netip.AddrFromSlice(a.IP)
-		c.peer = c.peer.Unmap()
+		peer, _ = netip.AddrFromSlice(a.IP)
+		peer = peer.Unmap()
 	}
-	c.peerIP = c.peer.String()
+	c.peerIP = peer.String()
 	if ts, ok := any(s).(interface{ TLS() bool }); ok && ts.TLS() {
-		c.protocol = "https"
+		c.https = true
 	}
 	c.deadline = srv.now + int64(srv.cfg.IdleTimeout)
 	// Responses go out whole; Nagle's delay would only hold back the last
 	// segment (Go's net and Tornado turn it off too).
 	s.SetNodelay(true)
 	s.SetCloseCallback(c.onClose)
-	s.SetReadHandler(c.onData)
+	s.SetReadHandler(c)
 	return c
 }
 
-// onData parses what arrived. It returns how much it consumed; what it
-// leaves (a partial head, a pipelined request while a handler runs) is
-// offered again with the next bytes, or when the response finishes.
-func (c *conn) onData(data []byte) int {
+// protocol is the request's Protocol: "http" or "https".
+func (c *conn) protocol() string {
+	if c.https {
+		return "https"
+	}
+	return "http"
+}
+
+// HandleRead is the stream's read handler: it parses what arrived and
+// returns how much it consumed; what it leaves (a partial head, a
+// pipelined request while a handler runs) is offered again with the next
+// bytes, or when the response finishes.
+func (c *conn) HandleRead(data []byte) int {
 	c.inData = true
 	defer func() { c.inData = false }()
 	n := 0
@@ -145,7 +157,7 @@ func (c *conn) startRequest(head []byte) error {
 		}
 	}
 	r.RemoteIP = c.peerIP
-	r.Protocol = c.protocol
+	r.Protocol = c.protocol()
 	if c.srv.cfg.XHeaders {
 		r.applyXHeaders(c.srv.cfg.TrustedDownstream)
 	}
@@ -268,7 +280,7 @@ func (c *conn) finishRequest() {
 	c.deadline = c.srv.now + int64(c.srv.cfg.IdleTimeout)
 	if c.paused {
 		c.paused = false
-		c.s.SetReadHandler(c.onData) // delivers a pipelined request at once
+		c.s.SetReadHandler(c) // delivers a pipelined request at once
 	}
 }
 

@@ -296,3 +296,50 @@ func TestPipelinedBehindAsyncHandler(t *testing.T) {
 	_, second := readResponse(t, br, "GET")
 	assert.Equal(t, []string{"slow", "fast"}, []string{first, second})
 }
+
+// The server's set of connections keeps its count as clients hang up in
+// any order (it is a slice where the last connection takes a closed one's
+// place), and Close closes every connection still open.
+func TestConnectionsCountAndClose(t *testing.T) {
+	var l *ioloop.IOLoop
+	var srv *httpserver.Server
+	addr := serve(t, hello, httpserver.Config{}, func(loop *ioloop.IOLoop, s *httpserver.Server) { l, srv = loop, s })
+	onLoop := func(fn func()) {
+		done := make(chan struct{})
+		l.AddCallback(func() { fn(); close(done) })
+		<-done
+	}
+	waitCount := func(want int) {
+		t.Helper()
+		hangGuard := time.Now().Add(10 * time.Second)
+		for {
+			var n int
+			onLoop(func() { n = srv.Connections() })
+			if n == want {
+				return
+			}
+			require.True(t, time.Now().Before(hangGuard), "%d connections, want %d", n, want)
+			time.Sleep(time.Millisecond)
+		}
+	}
+	var clients []*bufio.Reader
+	var conns []io.Closer
+	for range 6 {
+		c := dial(t, addr)
+		io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+		br := bufio.NewReader(c)
+		readResponse(t, br, "GET")
+		clients, conns = append(clients, br), append(conns, c)
+	}
+	waitCount(6)
+	for i, idx := range []int{2, 0, 5} { // middle, first, last
+		conns[idx].Close()
+		waitCount(5 - i)
+	}
+	onLoop(srv.Close)
+	for _, idx := range []int{1, 3, 4} {
+		_, err := clients[idx].ReadByte()
+		assert.ErrorIs(t, err, io.EOF, "client %d", idx)
+	}
+	waitCount(0)
+}

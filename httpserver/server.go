@@ -54,7 +54,7 @@ type Server struct {
 	log     *slog.Logger
 	tcp     *iostream.TCPServer
 
-	conns        map[*conn]struct{}
+	conns        []*conn // open connections; each knows its index (conn.idx)
 	sweeper      *ioloop.PeriodicCallback
 	now          int64 // unix nanoseconds, refreshed by the sweeper
 	dateSec      int64
@@ -70,7 +70,7 @@ type Server struct {
 // AddSockets.
 func New(loop *ioloop.IOLoop, h Handler, cfg Config) *Server {
 	cfg.setDefaults()
-	s := &Server{loop: loop, handler: h, cfg: cfg, conns: map[*conn]struct{}{}}
+	s := &Server{loop: loop, handler: h, cfg: cfg}
 	s.log = cfg.Logger
 	if s.log == nil {
 		s.log = loop.Logger()
@@ -107,12 +107,26 @@ func (s *Server) handleStream(st *iostream.IOStream) {
 		s.refreshClock()
 		s.sweeper.Start()
 	}
-	c := newConn(s, st)
-	s.conns[c] = struct{}{}
+	c := newConn(s, st, int32(len(s.conns)))
+	s.conns = append(s.conns, c)
 }
 
+// removeConn drops a closed connection from conns: the last connection
+// takes its place, so the set costs one pointer per connection and no
+// map. A connection Close already dropped is left alone.
 func (s *Server) removeConn(c *conn) {
-	delete(s.conns, c)
+	i, last := int(c.idx), len(s.conns)-1
+	if i < 0 || i > last || s.conns[i] != c {
+		return
+	}
+	s.conns[i] = s.conns[last]
+	s.conns[i].idx = int32(i)
+	s.conns[last] = nil
+	s.conns = s.conns[:last]
+	c.idx = -1
+	if n := cap(s.conns); n > 1024 && len(s.conns) < n/4 {
+		s.conns = append(make([]*conn, 0, n/2), s.conns...) // after a burst
+	}
 	if len(s.conns) == 0 {
 		s.sweeper.Stop()
 		if s.shuttingDown {
@@ -146,7 +160,9 @@ func (s *Server) date() []byte { return s.dateLine }
 // body) and refreshes the clock and the Date line.
 func (s *Server) sweep() {
 	s.refreshClock()
-	for c := range s.conns {
+	// A close takes effect in the stream's close callback, on a later
+	// iteration: conns does not change under the loop.
+	for _, c := range s.conns {
 		if c.expired(s.now) {
 			c.close()
 		}
@@ -166,7 +182,7 @@ func (s *Server) Shutdown(ctx context.Context) *future.Future[struct{}] {
 	s.shutdownF = future.New[struct{}](s.loop)
 	s.shutdownDone = make(chan struct{})
 	s.tcp.Stop()
-	for c := range s.conns {
+	for _, c := range s.conns {
 		if c.state == stHead && !c.headStarted && c.s.Buffered() == 0 {
 			c.close()
 		}
@@ -180,7 +196,7 @@ func (s *Server) Shutdown(ctx context.Context) *future.Future[struct{}] {
 		select {
 		case <-ctx.Done():
 			s.loop.AddCallback(func() {
-				for c := range s.conns {
+				for _, c := range s.conns {
 					c.close()
 				}
 				s.finishShutdown(ctx.Err())
@@ -207,10 +223,12 @@ func (s *Server) finishShutdown(err error) {
 // Shutdown completes.
 func (s *Server) Close() {
 	s.tcp.Stop()
-	for c := range s.conns {
+	for _, c := range s.conns {
 		c.close()
-		delete(s.conns, c)
+		c.idx = -1
 	}
+	clear(s.conns)
+	s.conns = s.conns[:0]
 	s.sweeper.Stop()
 	s.finishShutdown(nil)
 }

@@ -36,7 +36,7 @@ func (l *IOLoop) Close(allFDs bool) error {
 	}
 	var errs []error
 	for fd, h := range l.handlers {
-		if h == nil {
+		if h.h == nil {
 			continue
 		}
 		l.poller.remove(fd)

@@ -2,36 +2,60 @@ package ioloop
 
 import "fmt"
 
-// HandlerFunc handles readiness of a file descriptor: fd is the descriptor
-// and events what is ready (Error is reported even when not asked for).
+// Handler handles readiness of a file descriptor: fd is the descriptor and
+// events what is ready (Error is reported even when not asked for).
+// HandleEvents runs on the loop.
+//
+// An object that owns a descriptor (a stream, a listener) can be its own
+// Handler: the loop then keeps the object itself, where a method value
+// (obj.handleEvents) would cost a small allocation per descriptor, which
+// adds up over tens of thousands of idle connections.
+type Handler interface {
+	HandleEvents(fd int, events Events)
+}
+
+// HandlerFunc adapts a function to Handler.
 type HandlerFunc func(fd int, events Events)
 
+// HandleEvents calls f(fd, events).
+func (f HandlerFunc) HandleEvents(fd int, events Events) { f(fd, events) }
+
+// fdHandler is one slot of the loop's handler table, indexed by fd. Slots
+// are kept by value: a registered descriptor costs no allocation of its
+// own.
 type fdHandler struct {
-	fn     HandlerFunc
+	h      Handler // nil: no handler
 	events Events
 }
 
-// AddHandler registers fn to run on the loop whenever fd is ready for any of
-// events. Polling is level-triggered: fn runs again each iteration while
+// AddHandler registers h to run on the loop whenever fd is ready for any of
+// events. Polling is level-triggered: h runs again each iteration while
 // the condition holds, so it should read or write until EAGAIN or change
 // its events. The loop does not own fd unless Close is told to close all
 // fds. It returns ErrHandlerExists if fd already has a handler, or the
 // poller's error. Loop-only.
-func (l *IOLoop) AddHandler(fd int, events Events, fn HandlerFunc) error {
+func (l *IOLoop) AddHandler(fd int, events Events, h Handler) error {
 	l.checkGoroutine("AddHandler")
 	if fd < 0 {
 		return fmt.Errorf("ioloop: add handler: invalid fd %d", fd)
 	}
-	if fd < len(l.handlers) && l.handlers[fd] != nil {
+	if fd < len(l.handlers) && l.handlers[fd].h != nil {
 		return ErrHandlerExists
+	}
+	if h == nil {
+		return fmt.Errorf("ioloop: add handler: nil handler for fd %d", fd)
 	}
 	if err := l.poller.add(fd, events); err != nil {
 		return err
 	}
-	for fd >= len(l.handlers) {
-		l.handlers = append(l.handlers, nil)
+	if fd >= len(l.handlers) {
+		if fd < cap(l.handlers) {
+			l.handlers = l.handlers[:fd+1]
+		} else {
+			l.handlers = append(l.handlers, make([]fdHandler, fd+1-len(l.handlers))...)
+		}
 	}
-	l.handlers[fd] = &fdHandler{fn: fn, events: events}
+	l.handlers[fd] = fdHandler{h: h, events: events}
 	return nil
 }
 
@@ -61,15 +85,17 @@ func (l *IOLoop) RemoveHandler(fd int) error {
 	if l.handlerOf(fd) == nil {
 		return ErrNoHandler
 	}
-	l.handlers[fd] = nil
+	l.handlers[fd] = fdHandler{}
 	return l.poller.remove(fd)
 }
 
+// handlerOf returns fd's slot, or nil if fd has no handler. The pointer is
+// into the table: valid until the next AddHandler.
 func (l *IOLoop) handlerOf(fd int) *fdHandler {
-	if fd < 0 || fd >= len(l.handlers) {
+	if fd < 0 || fd >= len(l.handlers) || l.handlers[fd].h == nil {
 		return nil
 	}
-	return l.handlers[fd]
+	return &l.handlers[fd]
 }
 
 // dispatch calls fd's handler, if it still has one, with the events it
@@ -87,5 +113,5 @@ func (l *IOLoop) dispatch(fd int, events Events) {
 	if l.wd != nil {
 		l.wd.begin()
 	}
-	h.fn(fd, events)
+	h.h.HandleEvents(fd, events)
 }

@@ -37,7 +37,7 @@ func TestHandlerReadWriteAndRemove(t *testing.T) {
 	var got []byte
 	var events []ioloop.Events
 	run(t, l, func(done func()) {
-		require.NoError(t, l.AddHandler(b, ioloop.Read, func(fd int, ev ioloop.Events) {
+		require.NoError(t, l.AddHandler(b, ioloop.Read, ioloop.HandlerFunc(func(fd int, ev ioloop.Events) {
 			events = append(events, ev)
 			buf := make([]byte, 64)
 			n, err := unix.Read(fd, buf)
@@ -48,15 +48,15 @@ func TestHandlerReadWriteAndRemove(t *testing.T) {
 				require.NoError(t, l.RemoveHandler(fd))
 				done()
 			}
-		}))
+		})))
 		assert.ErrorIs(t, l.AddHandler(b, ioloop.Read, nil), ioloop.ErrHandlerExists)
 		// Ask for Write on a: it is writable at once.
-		require.NoError(t, l.AddHandler(a, ioloop.Write, func(fd int, ev ioloop.Events) {
+		require.NoError(t, l.AddHandler(a, ioloop.Write, ioloop.HandlerFunc(func(fd int, ev ioloop.Events) {
 			assert.Equal(t, ioloop.Write, ev)
 			_, err := unix.Write(fd, []byte("hello"))
 			require.NoError(t, err)
 			require.NoError(t, l.UpdateHandler(fd, 0)) // stop asking
-		}))
+		})))
 	})
 	assert.Equal(t, "hello", string(got))
 	assert.Equal(t, []ioloop.Events{ioloop.Read}, events)
@@ -71,14 +71,14 @@ func TestHandlerPanicIsRecovered(t *testing.T) {
 	calls := 0
 	run(t, l, func(done func()) {
 		unix.Write(a, []byte("x"))
-		require.NoError(t, l.AddHandler(b, ioloop.Read, func(fd int, ev ioloop.Events) {
+		require.NoError(t, l.AddHandler(b, ioloop.Read, ioloop.HandlerFunc(func(fd int, ev ioloop.Events) {
 			calls++
 			if calls == 1 {
 				panic("boom in handler") // level-triggered: called again
 			}
 			l.RemoveHandler(fd)
 			done()
-		}))
+		})))
 	})
 	assert.Equal(t, 2, calls)
 	rec.waitFor(t, "boom in handler")
@@ -89,7 +89,7 @@ func TestCloseAllFDsClosesHandlersFDs(t *testing.T) {
 	require.NoError(t, err)
 	fds := rawSocketpair(t)
 	defer unix.Close(fds[1])
-	require.NoError(t, l.AddHandler(fds[0], ioloop.Read, func(int, ioloop.Events) {}))
+	require.NoError(t, l.AddHandler(fds[0], ioloop.Read, ioloop.HandlerFunc(func(int, ioloop.Events) {})))
 	require.NoError(t, l.Close(true))
 	_, err = unix.Write(fds[0], []byte("x"))
 	assert.ErrorIs(t, err, unix.EBADF)

@@ -84,7 +84,7 @@ type IOLoop struct {
 	cancelled int
 	seq       uint64
 
-	handlers []*fdHandler
+	handlers []fdHandler
 
 	// The loop role and the goroutines that can take it (runner.go).
 	current  *runner

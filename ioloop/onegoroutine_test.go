@@ -50,7 +50,7 @@ func TestOneMapNoLockEverySource(t *testing.T) {
 		}
 		// An fd handler fed by another goroutine.
 		fdDone := future.New[struct{}](l)
-		require.NoError(t, l.AddHandler(b, ioloop.Read, func(fd int, _ ioloop.Events) {
+		require.NoError(t, l.AddHandler(b, ioloop.Read, ioloop.HandlerFunc(func(fd int, _ ioloop.Events) {
 			buf := make([]byte, 256)
 			n, _ := unix.Read(fd, buf)
 			shared["fd"] += n
@@ -58,7 +58,7 @@ func TestOneMapNoLockEverySource(t *testing.T) {
 				l.RemoveHandler(fd)
 				fdDone.SetResult(struct{}{})
 			}
-		}))
+		})))
 		go func() {
 			for range writes {
 				unix.Write(a, []byte{1})

@@ -5,6 +5,7 @@ package ioloop
 import (
 	"encoding/binary"
 	"fmt"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -73,8 +74,16 @@ func (p *epollPoller) remove(fd int) error {
 	return wrapErr("epoll_ctl del", unix.EpollCtl(p.epfd, unix.EPOLL_CTL_DEL, fd, nil))
 }
 
+// wait first polls without blocking, as a raw system call, and blocks in
+// an ordinary one only if nothing was ready. A busy loop then seldom makes
+// a system call the scheduler sees, so the runtime's monitor thread has no
+// reason to take the loop's P away (see internal/sysio); an idle one
+// sleeps in the kernel like any goroutine in a system call.
 func (p *epollPoller) wait(evs []readyEvent, timeoutMs int) ([]readyEvent, bool, error) {
-	n, err := unix.EpollWait(p.epfd, p.buf, timeoutMs)
+	n, err := p.poll()
+	if err == nil && n == 0 && timeoutMs != 0 {
+		n, err = unix.EpollWait(p.epfd, p.buf, timeoutMs)
+	}
 	if err == unix.EINTR {
 		return evs, false, nil
 	}
@@ -95,6 +104,17 @@ func (p *epollPoller) wait(evs []readyEvent, timeoutMs int) ([]readyEvent, bool,
 		p.buf = make([]unix.EpollEvent, 2*len(p.buf))
 	}
 	return evs, woke, nil
+}
+
+// poll is epoll_wait with a zero timeout, as a raw system call
+// (epoll_pwait with no signal mask: the one every architecture has).
+func (p *epollPoller) poll() (int, error) {
+	n, _, e := unix.RawSyscall6(unix.SYS_EPOLL_PWAIT, uintptr(p.epfd), uintptr(unsafe.Pointer(&p.buf[0])),
+		uintptr(len(p.buf)), 0, 0, 0)
+	if e != 0 {
+		return 0, e
+	}
+	return int(n), nil
 }
 
 func (p *epollPoller) wake() error {

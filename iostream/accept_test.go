@@ -100,6 +100,43 @@ func TestMaxConnections(t *testing.T) {
 	})
 }
 
+// The server's connection set keeps its count through closes in any
+// order (it is a slice where the last stream takes a closed one's place),
+// and CloseConnections closes every stream still open.
+func TestConnectionsCountAndCloseConnections(t *testing.T) {
+	l := newLoop(t)
+	h := &echo{}
+	srv := iostream.NewTCPServer(l, h, iostream.ServerConfig{})
+	require.NoError(t, srv.Listen("127.0.0.1:0"))
+	defer srv.Stop()
+	addr := srv.Addrs()[0].String()
+	const n = 8
+	run(t, l, func(co *gen.Co) error {
+		for range n {
+			c, err := connect(co, addr, iostream.ConnectOptions{})
+			if err != nil {
+				return err
+			}
+			closeLater(t, c)
+		}
+		if err := waitFor(co, "all accepted", func() bool { return srv.Connections() == n }); err != nil {
+			return err
+		}
+		for i, want := range []int{3, 0, n - 1, 5} { // middle, first, last, middle
+			h.streams[want].Close()
+			assert.Equal(t, n-1-i, srv.Connections())
+		}
+		h.streams[3].Close() // twice: no change
+		assert.Equal(t, n-4, srv.Connections())
+		srv.CloseConnections()
+		assert.Equal(t, 0, srv.Connections())
+		for i, s := range h.streams {
+			assert.True(t, s.Closed(), "stream %d", i)
+		}
+		return nil
+	})
+}
+
 // logCounter is a slog.Handler that counts records whose message has a
 // prefix; safe from any goroutine.
 type logCounter struct {

@@ -15,7 +15,7 @@ func newStream(loop *ioloop.IOLoop, fd int, cfg Config) (*IOStream, error) {
 		cfg.MaxBufferSize = DefaultMaxBufferSize
 	}
 	s := &IOStream{loop: loop, fd: fd, cfg: cfg}
-	if err := loop.AddHandler(fd, 0, s.handleEvents); err != nil {
+	if err := loop.AddHandler(fd, 0, (*streamEvents)(s)); err != nil {
 		return nil, err
 	}
 	s.registered = true

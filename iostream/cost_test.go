@@ -185,7 +185,7 @@ func heap() (inuse, alloc uint64) {
 // idle makes s an idle keep-alive connection as an HTTP server keeps one:
 // a read handler set, waiting for the next request.
 func idle(s *iostream.IOStream) {
-	s.SetReadHandler(func(data []byte) int { return len(data) })
+	s.SetReadHandlerFunc(func(data []byte) int { return len(data) })
 }
 
 // TestIdleConnectionCost logs (asserts nothing) the heap that one idle

@@ -9,8 +9,9 @@
 // A read that the buffered data already satisfies completes without a
 // syscall; a write tries the socket at once and queues only what the socket
 // did not take, and queued data goes out in one writev. Protocols that
-// parse what they get use push mode instead (SetReadHandler), and Send with
-// OnFlush to write without a future per write.
+// parse what they get use push mode instead (SetReadHandler with a
+// ReadHandler, or SetReadHandlerFunc), and Send with OnFlush to write
+// without a future per write.
 //
 //	server := iostream.NewTCPServer(loop, iostream.HandlerFunc(func(s *iostream.IOStream) {
 //		gen.Go(loop, func(co *gen.Co) (struct{}, error) {

@@ -54,7 +54,7 @@ func Example() {
 
 // Push mode: a read handler parses what arrives and says how much it
 // consumed; the rest is offered again with what follows.
-func ExampleIOStream_SetReadHandler() {
+func ExampleIOStream_SetReadHandlerFunc() {
 	loop, err := ioloop.New(ioloop.Config{})
 	if err != nil {
 		panic(err)
@@ -62,7 +62,7 @@ func ExampleIOStream_SetReadHandler() {
 	defer loop.Close(false)
 	lines := make(chan string, 3)
 	server := iostream.NewTCPServer(loop, iostream.HandlerFunc(func(s *iostream.IOStream) {
-		s.SetReadHandler(func(data []byte) int {
+		s.SetReadHandlerFunc(func(data []byte) int {
 			for i, b := range data {
 				if b == '\n' {
 					lines <- string(data[:i])

@@ -18,7 +18,9 @@ const (
 	readInto
 )
 
-// readOp is the one pending read.
+// readOp is the one pending read. A stream allocates it with its first
+// future-based read and reuses it: streams in push mode (the HTTP
+// server's) never need one.
 type readOp struct {
 	kind    readKind
 	n       int
@@ -73,11 +75,11 @@ func (s *IOStream) ReadUntilClose() *future.Future[[]byte] {
 // Failures are ReadBytes's. Loop-only.
 func (s *IOStream) ReadInto(buf []byte, partial bool) *future.Future[int] {
 	f := future.New[int](s.loop)
-	if s.rd.kind != readNone || s.push != nil {
+	if s.wantsData() {
 		f.SetError(ErrAlreadyReading)
 		return f
 	}
-	s.rd = readOp{kind: readInto, into: buf, partial: partial, intoFut: f}
+	s.setRead(readOp{kind: readInto, into: buf, partial: partial, intoFut: f})
 	s.afterStart()
 	return f
 }
@@ -87,16 +89,34 @@ func (s *IOStream) ReadInto(buf []byte, partial bool) *future.Future[int] {
 func (s *IOStream) Buffered() int { return len(s.rbuf) - s.rpos }
 
 // wantsData reports whether someone waits for more data.
-func (s *IOStream) wantsData() bool { return s.rd.kind != readNone || s.push != nil }
+func (s *IOStream) wantsData() bool { return s.reading() || s.push != nil }
+
+// reading reports whether a future-based read is pending.
+func (s *IOStream) reading() bool { return s.rd != nil && s.rd.kind != readNone }
+
+// setRead makes op the pending read.
+func (s *IOStream) setRead(op readOp) {
+	if s.rd == nil {
+		s.rd = new(readOp)
+	}
+	*s.rd = op
+}
+
+// endRead clears the pending read and returns what it was.
+func (s *IOStream) endRead() readOp {
+	op := *s.rd
+	*s.rd = readOp{}
+	return op
+}
 
 func (s *IOStream) startRead(op readOp) *future.Future[[]byte] {
 	f := future.New[[]byte](s.loop)
-	if s.rd.kind != readNone || s.push != nil {
+	if s.wantsData() {
 		f.SetError(ErrAlreadyReading)
 		return f
 	}
 	op.fut = f
-	s.rd = op
+	s.setRead(op)
 	s.afterStart()
 	return f
 }
@@ -126,8 +146,11 @@ func (s *IOStream) settleRead() {
 // trySatisfy completes the pending read from buffered data if it can and
 // reports whether the read is over (done or failed).
 func (s *IOStream) trySatisfy() bool {
+	if !s.reading() {
+		return false
+	}
 	avail := s.rbuf[s.rpos:]
-	op := &s.rd
+	op := s.rd
 	switch op.kind {
 	case readBytes:
 		if len(avail) >= op.n || (op.partial && len(avail) > 0) {
@@ -157,8 +180,7 @@ func (s *IOStream) trySatisfy() bool {
 	case readInto:
 		n := copy(op.into, avail)
 		if n == len(op.into) || (op.partial && n > 0) {
-			f := op.intoFut
-			s.rd = readOp{}
+			f := s.endRead().intoFut
 			s.consume(n)
 			f.SetResult(n)
 			return true
@@ -172,15 +194,13 @@ func (s *IOStream) completeBytes(n int) {
 	if data == nil {
 		data = []byte{}
 	}
-	f := s.rd.fut
-	s.rd = readOp{}
+	f := s.endRead().fut
 	s.consume(n)
 	f.SetResult(data)
 }
 
 func (s *IOStream) failRead(err error) {
-	op := s.rd
-	s.rd = readOp{}
+	op := s.endRead()
 	if op.fut != nil {
 		op.fut.SetError(err)
 	}
@@ -194,12 +214,13 @@ func (s *IOStream) failRead(err error) {
 // error. The buffer is released afterwards.
 func (s *IOStream) finishReadOnClose() {
 	switch {
+	case !s.reading():
 	case s.rd.kind == readClose && s.err == nil:
 		s.completeBytes(len(s.rbuf) - s.rpos)
-	case s.rd.kind != readNone && !s.trySatisfy():
+	case !s.trySatisfy():
 		s.failRead(s.closedErr())
 	}
-	if s.rd.kind == readNone && s.rpos >= len(s.rbuf) {
+	if !s.reading() && s.rpos >= len(s.rbuf) {
 		s.releaseRead()
 	}
 }

@@ -231,7 +231,7 @@ func TestMaxBufferSize(t *testing.T) {
 			{"until close", readUntilClose},
 			{"read handler", func(s *iostream.IOStream) *future.Future[[]byte] {
 				f := future.New[[]byte](s.Loop())
-				s.SetReadHandler(func(data []byte) int {
+				s.SetReadHandlerFunc(func(data []byte) int {
 					if len(data) > 1024 {
 						f.SetError(errors.New("read handler saw more than MaxBufferSize"))
 					}
@@ -284,7 +284,7 @@ func TestIdleStreamHoldsNoReadBuffer(t *testing.T) {
 
 			// Push mode, consuming everything.
 			got := 0
-			s.SetReadHandler(func(data []byte) int {
+			s.SetReadHandlerFunc(func(data []byte) int {
 				got += len(data)
 				return len(data)
 			})

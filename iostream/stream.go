@@ -31,31 +31,43 @@ type Config struct {
 // with New (or get one from TCPServer or TCPClient); StartTLS turns it into
 // a TLS stream with the same API. Loop-only.
 type IOStream struct {
+	// An idle server connection is mostly this struct, so what only some
+	// streams need lives behind pointers that stay nil until used: the
+	// pending future-based read (rd), the write queue (w), TLS (tls).
 	loop *ioloop.IOLoop
 	fd   int
 	cfg  Config
 
 	interest   ioloop.Events // what the loop watches for
+	ownerIdx   int32         // index in owner.conns
 	registered bool
 	closed     bool
 	eof        bool
 	pushing    bool  // inside deliverPush: reads wait, no nested delivery
+	cork       cork  // what deliverPush did with the handler's writes
 	err        error // why it closed; nil for a clean close
 	onClose    func()
-	afterClose func(*IOStream) // the server's connection count
+	owner      *TCPServer // the server that accepted it, told when it closes
 	connecting *future.Future[*IOStream]
 	tls        *tlsState // nil for a plain stream
 
 	// Read side: rbuf[rpos:] is buffered, unread data.
 	rbuf []byte
 	rpos int
-	rd   readOp
-	push func(data []byte) int
+	rd   *readOp // allocated by the first future-based read, then reused
+	push ReadHandler
 
-	// Write side.
-	w     writeQueue
-	doneF *future.Future[struct{}]
+	// Write side: allocated when a write has to wait for the socket (or
+	// Write needs a future), then kept.
+	w *writeQueue
 }
+
+// streamEvents is the stream as the loop's fd handler: a conversion of the
+// stream pointer, so registering a stream allocates nothing, and IOStream
+// itself exports no HandleEvents method.
+type streamEvents IOStream
+
+func (e *streamEvents) HandleEvents(_ int, ev ioloop.Events) { (*IOStream)(e).handleEvents(ev) }
 
 // New wraps fd, a connected socket, in a stream on loop and sets it
 // non-blocking. The stream owns fd from then on: Close closes it. It fails
@@ -140,11 +152,14 @@ func (s *IOStream) RemoteAddr() net.Addr {
 // Close closes the stream and its socket: a pending read fails with a
 // *StreamClosedError (ReadUntilClose completes with the data), pending
 // writes fail, and the close callback is scheduled. Data still queued for
-// writing is dropped; await the last Write first to send it. A TLS stream
+// writing is dropped; await the last Write first to send it. (What a read
+// handler wrote before closing, and the stream held back, is first offered
+// to the socket once.) A TLS stream
 // whose write queue is empty sends a close_notify alert first. Closing
 // twice does nothing. Loop-only.
 func (s *IOStream) Close() {
-	if t := s.tls; t != nil && !s.closed && !t.handshaking && s.w.size == 0 {
+	s.flushCork() // what the handler sent before closing goes first
+	if t := s.tls; t != nil && !s.closed && !t.handshaking && s.queuedBytes() == 0 {
 		t.closeNotify()
 	}
 	s.closeWith(nil)
@@ -164,8 +179,10 @@ func (s *IOStream) closeWith(err error) {
 	}
 	unix.Close(s.fd)
 	s.finishReadOnClose()
-	s.w.fail(s.closedErr())
-	s.w.release()
+	if s.w != nil {
+		s.w.fail(s.closedErr())
+		s.w.release()
+	}
 	if s.connecting != nil {
 		s.connecting.SetError(s.closedErr())
 		s.connecting = nil
@@ -173,9 +190,9 @@ func (s *IOStream) closeWith(err error) {
 	if s.tls != nil {
 		s.tls.streamClosed()
 	}
-	if s.afterClose != nil {
-		s.afterClose(s)
-		s.afterClose = nil
+	if s.owner != nil {
+		s.owner.connClosed(s)
+		s.owner = nil
 	}
 	if cb := s.onClose; cb != nil {
 		s.onClose = nil
@@ -185,8 +202,8 @@ func (s *IOStream) closeWith(err error) {
 
 func (s *IOStream) closedErr() error { return &StreamClosedError{Cause: s.err} }
 
-// handleEvents is the stream's fd handler.
-func (s *IOStream) handleEvents(fd int, ev ioloop.Events) {
+// handleEvents is the stream's fd handler (through streamEvents).
+func (s *IOStream) handleEvents(ev ioloop.Events) {
 	if s.closed {
 		return
 	}
@@ -204,7 +221,7 @@ func (s *IOStream) handleEvents(fd int, ev ioloop.Events) {
 	if !s.closed && ev&ioloop.Write != 0 {
 		s.handleWrite()
 	}
-	if !s.closed && ev&ioloop.Error != 0 && s.w.size == 0 {
+	if !s.closed && ev&ioloop.Error != 0 && s.queuedBytes() == 0 {
 		if errno, err := unix.GetsockoptInt(s.fd, unix.SOL_SOCKET, unix.SO_ERROR); err == nil && errno != 0 {
 			s.closeWith(wrap("socket", unix.Errno(errno)))
 		}
@@ -225,14 +242,14 @@ func (s *IOStream) updateInterest() {
 		want = ioloop.Write
 	case s.tls != nil && s.tls.handshaking:
 		want = s.tls.interest()
-		if s.w.size > 0 {
+		if s.queuedBytes() > 0 {
 			want |= ioloop.Write
 		}
 	default:
 		if s.wantsData() || (s.onClose != nil && s.rpos >= len(s.rbuf)) {
 			want |= ioloop.Read
 		}
-		if s.w.size > 0 {
+		if s.queuedBytes() > 0 {
 			want |= ioloop.Write
 		}
 		if s.tls != nil {

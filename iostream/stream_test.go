@@ -2,6 +2,7 @@ package iostream_test
 
 import (
 	"bytes"
+	"fmt"
 	"net"
 	"testing"
 	"time"
@@ -106,7 +107,7 @@ func TestReadHandler(t *testing.T) {
 				lines = append(lines, string(data[:i]))
 				return i + 1
 			}
-			s.SetReadHandler(handler)
+			s.SetReadHandlerFunc(handler)
 			peer.Write([]byte("one\ntw"))
 			if err := waitFor(co, "first line", func() bool { return len(lines) == 1 && s.Buffered() == 2 }); err != nil {
 				return err
@@ -126,7 +127,7 @@ func TestReadHandler(t *testing.T) {
 				return err
 			}
 			assert.Len(t, lines, 3)
-			s.SetReadHandler(handler)
+			s.SetReadHandlerFunc(handler)
 			if err := waitFor(co, "line after resume", func() bool { return len(lines) == 4 }); err != nil {
 				return err
 			}
@@ -148,7 +149,7 @@ func TestReadHandlerHandsOverToRead(t *testing.T) {
 			}
 			done := make(chan []byte, 1)
 			var readErr error
-			s.SetReadHandler(func(data []byte) int {
+			s.SetReadHandlerFunc(func(data []byte) int {
 				i := bytes.Index(data, []byte("\n\n"))
 				if i < 0 {
 					return 0
@@ -193,5 +194,55 @@ func TestSetNodelayAndAddrs(t *testing.T) {
 		c.Close()
 		assert.ErrorIs(t, c.SetNodelay(true), iostream.ErrStreamClosed)
 		return nil
+	})
+}
+
+// Writes a read handler makes after its first one are held back while it
+// runs and leave together when it returns (the stream is corked): the
+// peer gets everything in order, Writing reports the held bytes
+// meanwhile, Write futures complete, and a Close from inside the handler
+// sends what it held first.
+func TestReadHandlerWritesAreCorked(t *testing.T) {
+	forTransports(t, func(t *testing.T, tr transport) {
+		l := newLoop(t)
+		run(t, l, func(co *gen.Co) error {
+			s, peer, err := tr.peer(t, co, iostream.Config{})
+			if err != nil {
+				return err
+			}
+			var writing []bool
+			var writes []*future.Future[struct{}]
+			s.SetReadHandlerFunc(func(data []byte) int {
+				i := bytes.IndexByte(data, '\n')
+				if i < 0 {
+					return 0
+				}
+				line := string(data[:i])
+				if line == "quit" {
+					s.Send([]byte("bye\n"))
+					s.Send([]byte("now\n"))
+					s.Close()
+					return i + 1
+				}
+				s.Send([]byte("a" + line + "\n"))
+				writes = append(writes, s.Write([]byte("b"+line+"\n")))
+				writing = append(writing, s.Writing())
+				return i + 1
+			})
+			got := readAll(l, peer, 1<<10, 0)
+			peer.Write([]byte("1\n2\n3\nquit\n"))
+			b, err := gen.Await(co, got)
+			if err != nil {
+				return err
+			}
+			assert.Equal(t, "a1\nb1\na2\nb2\na3\nb3\nbye\nnow\n", string(b))
+			assert.Contains(t, writing, true, "a write after the first is held while the handler runs")
+			for i, f := range writes {
+				if _, err := gen.Await(co, f); err != nil {
+					return fmt.Errorf("write %d: %w", i, err)
+				}
+			}
+			return nil
+		})
 	})
 }

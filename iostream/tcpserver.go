@@ -73,7 +73,7 @@ type TCPServer struct {
 
 	bound     []int // bound, not yet started
 	listeners []int
-	conns     map[*IOStream]struct{}
+	conns     []*IOStream     // open accepted streams; each knows its index (ownerIdx)
 	paused    bool            // at MaxConnections
 	backoff   *ioloop.Timeout // out of fds: accepting resumes when it fires
 }
@@ -85,7 +85,7 @@ func NewTCPServer(loop *ioloop.IOLoop, h Handler, cfg ServerConfig) *TCPServer {
 	if log == nil {
 		log = loop.Logger()
 	}
-	return &TCPServer{loop: loop, handler: h, cfg: cfg, log: log, conns: map[*IOStream]struct{}{}}
+	return &TCPServer{loop: loop, handler: h, cfg: cfg, log: log}
 }
 
 // Listen binds addr ("host:port"; an empty host is every interface, IPv4
@@ -138,7 +138,7 @@ func (s *TCPServer) AddSockets(fds []int) error {
 			closeAll(fds[i:])
 			return wrap("set non-blocking", err)
 		}
-		if err := s.loop.AddHandler(fd, s.acceptEvents(), s.accept); err != nil {
+		if err := s.loop.AddHandler(fd, s.acceptEvents(), ioloop.HandlerFunc(s.accept)); err != nil {
 			closeAll(fds[i:])
 			return err
 		}
@@ -181,8 +181,11 @@ func (s *TCPServer) Stop() {
 
 // CloseConnections closes every open accepted connection. Loop-only.
 func (s *TCPServer) CloseConnections() {
-	for c := range s.conns {
-		c.Close()
+	// Each Close removes its stream, the last one when walking backwards.
+	for i := len(s.conns) - 1; i >= 0; i-- {
+		if i < len(s.conns) {
+			s.conns[i].Close()
+		}
 	}
 }
 
@@ -223,8 +226,8 @@ func (s *TCPServer) accept(lfd int, _ ioloop.Events) {
 			s.log.Error("iostream: cannot register connection", "err", err)
 			continue
 		}
-		s.conns[st] = struct{}{}
-		st.afterClose = s.connClosed
+		st.owner, st.ownerIdx = s, int32(len(s.conns))
+		s.conns = append(s.conns, st)
 		if max := s.cfg.MaxConnections; max > 0 && len(s.conns) >= max {
 			s.paused = true
 			s.updateListeners()
@@ -249,8 +252,17 @@ func (s *TCPServer) handshake(st *IOStream, sa unix.Sockaddr) {
 	})
 }
 
+// connClosed drops a closed stream from conns: the last stream takes its
+// place, so the set costs one pointer per connection and no map.
 func (s *TCPServer) connClosed(st *IOStream) {
-	delete(s.conns, st)
+	i, last := int(st.ownerIdx), len(s.conns)-1
+	s.conns[i] = s.conns[last]
+	s.conns[i].ownerIdx = int32(i)
+	s.conns[last] = nil
+	s.conns = s.conns[:last]
+	if c := cap(s.conns); c > 1024 && len(s.conns) < c/4 {
+		s.conns = append(make([]*IOStream, 0, c/2), s.conns...) // after a burst
+	}
 	if s.paused && len(s.conns) < s.cfg.MaxConnections {
 		s.paused = false
 		s.updateListeners()

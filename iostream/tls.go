@@ -103,7 +103,9 @@ func (s *IOStream) startTLS(serverSide bool, cfg *tls.Config, timeout time.Durat
 	if n := s.Buffered(); n > 0 {
 		t.pre = bytes.Clone(s.rbuf[s.rpos:])
 		s.consume(n)
-		s.rd.scanned = 0
+		if s.rd != nil {
+			s.rd.scanned = 0
+		}
 	}
 	if serverSide {
 		t.conn = tls.Server(&tlsConn{t}, cfg)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gornado/gornado/future"
 	"github.com/gornado/gornado/gen"
+	"github.com/gornado/gornado/internal/sysio"
 )
 
 // errWouldBlock is what the adapter's Read returns, after the handshake,
@@ -59,7 +60,7 @@ func (t *tlsState) rawRead(p []byte) (int, error) {
 		if s.closed {
 			return 0, s.closedErr()
 		}
-		n, err := unix.Read(s.fd, p)
+		n, err := sysio.Read(s.fd, p)
 		switch {
 		case err == nil && n > 0:
 			return n, nil

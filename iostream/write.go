@@ -4,6 +4,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/gornado/gornado/future"
+	"github.com/gornado/gornado/internal/sysio"
 )
 
 // maxIovecs bounds the buffers passed to one writev (IOV_MAX is 1024).
@@ -11,16 +12,19 @@ const maxIovecs = 256
 
 // writeQueue holds what the socket has not taken yet: bufs[0][head:] then
 // the rest of bufs. Queued bytes are copies, so callers may reuse their
-// slices as soon as Write returns.
+// slices as soon as Write returns. A stream allocates its queue the first
+// time a write has to wait (or Write needs a pending future): most writes
+// of a request-response protocol go to the kernel whole, and an idle
+// connection should not carry the queue's bookkeeping.
 type writeQueue struct {
 	bufs    [][]byte
 	head    int
 	size    int
-	queued  int64 // bytes accepted since the stream opened
-	written int64 // bytes handed to the kernel
+	written int64 // bytes handed to the kernel since the queue exists
 	waiters []writeWaiter
 	iov     [][]byte
 	onFlush []func()
+	doneF   *future.Future[struct{}] // resolved; returned while nothing waits
 }
 
 type writeWaiter struct {
@@ -31,10 +35,12 @@ type writeWaiter struct {
 // Write sends b and returns a future that completes once every byte of it
 // has been handed to the kernel (encrypted, on a TLS stream). It tries the
 // socket at once and copies only what the socket did not take, so b may be
-// reused when Write returns. Futures of successive writes complete in
-// order. On a closed stream the future fails with a *StreamClosedError;
-// past MaxWriteBufferSize with ErrBufferFull (the stream stays open).
-// Loop-only.
+// reused when Write returns; inside a read handler, only the first write
+// tries the socket, and the ones after it are copied and leave together
+// when the handler returns (see SetReadHandler). Futures of successive
+// writes complete in order. On a closed stream the future fails with a
+// *StreamClosedError; past MaxWriteBufferSize with ErrBufferFull (the
+// stream stays open). Loop-only.
 func (s *IOStream) Write(b []byte) *future.Future[struct{}] {
 	if err := s.Send(b); err != nil {
 		return future.Failed[struct{}](s.loop, err)
@@ -47,15 +53,32 @@ func (s *IOStream) Write(b []byte) *future.Future[struct{}] {
 
 // writeFuture returns a future for everything queued so far.
 func (s *IOStream) writeFuture() *future.Future[struct{}] {
-	if s.w.size == 0 {
-		if s.doneF == nil {
-			s.doneF = future.Resolved(s.loop, struct{}{})
+	q := s.writeQueue()
+	if q.size == 0 {
+		if q.doneF == nil {
+			q.doneF = future.Resolved(s.loop, struct{}{})
 		}
-		return s.doneF
+		return q.doneF
 	}
 	f := future.New[struct{}](s.loop)
-	s.w.waiters = append(s.w.waiters, writeWaiter{end: s.w.queued, f: f})
+	q.waiters = append(q.waiters, writeWaiter{end: q.written + int64(q.size), f: f})
 	return f
+}
+
+// writeQueue returns the stream's write queue, allocating it on first use.
+func (s *IOStream) writeQueue() *writeQueue {
+	if s.w == nil {
+		s.w = &writeQueue{}
+	}
+	return s.w
+}
+
+// queuedBytes is the bytes queued for the socket.
+func (s *IOStream) queuedBytes() int {
+	if s.w == nil {
+		return 0
+	}
+	return s.w.size
 }
 
 // Send is Write without the future, for code that tracks flushing with
@@ -79,28 +102,63 @@ func (s *IOStream) sendRaw(b []byte) error {
 	if s.closed {
 		return s.closedErr()
 	}
-	s.w.queued += int64(len(b))
-	if s.w.size == 0 {
+	if s.queuedBytes() == 0 && s.cork != corkSent {
+		if s.cork == corkOn {
+			s.cork = corkSent
+		}
 		n, err := writeOnce(s.fd, b)
 		if err != nil {
 			s.closeWith(wrap("write", err))
 			return s.closedErr()
 		}
-		s.w.written += int64(n)
+		if s.w != nil {
+			s.w.written += int64(n)
+		}
 		b = b[n:]
 		if len(b) == 0 {
 			return nil
 		}
 	}
-	s.w.append(b)
+	if s.cork == corkSent && s.queuedBytes() == 0 {
+		s.cork = corkHeld
+	}
+	s.writeQueue().append(b)
+	if s.cork == corkHeld {
+		return nil // deliverPush flushes it, and watches for Write if need be
+	}
 	s.updateInterest()
 	return nil
+}
+
+// cork is how the stream treats writes during a push delivery (one read
+// handler run over what one read brought). The first write goes to the
+// socket at once, as any write; the ones after it are held back and leave
+// together, in one writev, when the delivery ends. A pipelining client
+// then gets the responses to one read in two writes rather than one each,
+// and a request-response exchange pays nothing.
+type cork uint8
+
+const (
+	corkOff  cork = iota // not delivering
+	corkOn               // delivering, nothing written yet
+	corkSent             // delivering, wrote once: hold what follows
+	corkHeld             // holding bytes that flushCork sends
+)
+
+// flushCork ends the cork: held bytes go to the socket now.
+func (s *IOStream) flushCork() {
+	held := s.cork == corkHeld
+	s.cork = corkOff
+	if held && !s.closed {
+		s.handleWrite()
+		s.updateInterest()
+	}
 }
 
 // pendingWrite is the bytes accepted by Write and Send and not yet handed
 // to the kernel, counting plaintext held back during a TLS handshake.
 func (s *IOStream) pendingWrite() int {
-	n := s.w.size
+	n := s.queuedBytes()
 	if s.tls != nil {
 		n += s.tls.earlySize
 	}
@@ -119,12 +177,13 @@ func (s *IOStream) OnFlush(fn func()) {
 		fn()
 		return
 	}
-	s.w.onFlush = append(s.w.onFlush, fn)
+	q := s.writeQueue()
+	q.onFlush = append(q.onFlush, fn)
 }
 
 func writeOnce(fd int, b []byte) (int, error) {
 	for {
-		n, err := unix.Write(fd, b)
+		n, err := sysio.Write(fd, b)
 		switch err {
 		case nil:
 			return n, nil
@@ -140,6 +199,9 @@ func writeOnce(fd int, b []byte) (int, error) {
 
 // handleWrite flushes what the socket takes, in writev batches.
 func (s *IOStream) handleWrite() {
+	if s.w == nil {
+		return
+	}
 	for s.w.size > 0 {
 		n, err := writev(s.fd, s.w.iovecs())
 		if err == unix.EINTR {
@@ -160,7 +222,7 @@ func (s *IOStream) handleWrite() {
 
 // flushed runs the OnFlush functions if nothing is left to write.
 func (s *IOStream) flushed() {
-	if s.closed || s.Writing() || len(s.w.onFlush) == 0 {
+	if s.closed || s.Writing() || s.w == nil || len(s.w.onFlush) == 0 {
 		return
 	}
 	fns := s.w.onFlush

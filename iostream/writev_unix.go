@@ -2,11 +2,11 @@
 
 package iostream
 
-import "golang.org/x/sys/unix"
+import "github.com/gornado/gornado/internal/sysio"
 
 func writev(fd int, iov [][]byte) (int, error) {
 	if len(iov) == 1 {
-		return unix.Write(fd, iov[0])
+		return sysio.Write(fd, iov[0])
 	}
-	return unix.Writev(fd, iov)
+	return sysio.Writev(fd, iov)
 }

@@ -32,10 +32,10 @@ func TestNewCleanTestPasses(t *testing.T) {
 		defer r.Close()
 		defer w.Close()
 		got := future.New[int](loop)
-		err = loop.AddHandler(int(r.Fd()), ioloop.Read, func(fd int, ev ioloop.Events) {
+		err = loop.AddHandler(int(r.Fd()), ioloop.Read, ioloop.HandlerFunc(func(fd int, ev ioloop.Events) {
 			loop.RemoveHandler(fd)
 			got.SetResult(1)
-		})
+		}))
 		if err != nil {
 			return 0, err
 		}

@@ -1,0 +1,8 @@
+//go:build (linux && race) || darwin || openbsd
+
+package sysio
+
+import "golang.org/x/sys/unix"
+
+// Writev is unix.Writev: see the package comment for when.
+func Writev(fd int, iov [][]byte) (int, error) { return unix.Writev(fd, iov) }
