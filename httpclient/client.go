@@ -45,9 +45,11 @@ type Options struct {
 	// and a request may go out on a pooled connection just as the server
 	// closes it. An idempotent request (GET, HEAD, OPTIONS, TRACE, PUT,
 	// DELETE, without a BodyProducer) that gets no byte back is sent again
-	// on a new connection. Any other (a POST, a streamed body) is not
-	// retried, as in net/http, since the server may have acted on it: the
-	// fetch fails with 599 and ErrStreamClosed. An IdleTimeout below the
+	// on a new connection (net/http retries GET, HEAD, OPTIONS and TRACE
+	// only; PUT and DELETE are idempotent by RFC 9110 and retried here).
+	// Any other (a POST, a streamed body) is not retried, as in net/http,
+	// since the server may have acted on it: the fetch fails with 599 and
+	// ErrStreamClosed. An IdleTimeout below the
 	// server's keep-alive timeout avoids that race: the client then
 	// retires idle connections before the server does.
 	IdleTimeout time.Duration

@@ -8,7 +8,9 @@
 // arrived; Write completes when its bytes have been handed to the kernel.
 // A read that the buffered data already satisfies completes without a
 // syscall; a write tries the socket at once and queues only what the socket
-// did not take, and queued data goes out in one writev. Protocols that
+// did not take, and queued data goes out in one writev. (Inside a read
+// handler, writes after the first are held and leave together when the
+// delivery ends: see SetReadHandler.) Protocols that
 // parse what they get use push mode instead (SetReadHandler with a
 // ReadHandler, or SetReadHandlerFunc), and Send with OnFlush to write
 // without a future per write.

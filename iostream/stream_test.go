@@ -246,3 +246,36 @@ func TestReadHandlerWritesAreCorked(t *testing.T) {
 		})
 	})
 }
+
+// Bytes the cork holds do not count against MaxWriteBufferSize as if the
+// socket had refused them: a read handler may write more than the limit
+// in pieces the kernel takes, as it could without the cork.
+func TestCorkedWritesRespectOnlyTheSocketsBacklog(t *testing.T) {
+	l := newLoop(t)
+	run(t, l, func(co *gen.Co) error {
+		s, peer, err := withPeer(t, co, iostream.Config{MaxWriteBufferSize: 16 << 10})
+		if err != nil {
+			return err
+		}
+		got := readAll(l, peer, 1<<16, 0)
+		var errs []error
+		chunk := bytes.Repeat([]byte("x"), 8<<10)
+		s.SetReadHandlerFunc(func(data []byte) int {
+			for range 4 {
+				errs = append(errs, s.Send(chunk))
+			}
+			s.Close()
+			return len(data)
+		})
+		if _, err := peer.Write([]byte("go\n")); err != nil {
+			return err
+		}
+		b, err := gen.Await(co, got)
+		if err != nil {
+			return err
+		}
+		assert.Equal(t, []error{nil, nil, nil, nil}, errs)
+		assert.Equal(t, 4*len(chunk), len(b))
+		return nil
+	})
+}

@@ -13,7 +13,8 @@ const maxIovecs = 256
 // writeQueue holds what the socket has not taken yet: bufs[0][head:] then
 // the rest of bufs. Queued bytes are copies, so callers may reuse their
 // slices as soon as Write returns. A stream allocates its queue the first
-// time a write has to wait (or Write needs a pending future): most writes
+// time a write has to wait, or the first time Write (not Send) is called,
+// since the queue keeps Write's resolved future: most writes
 // of a request-response protocol go to the kernel whole, and an idle
 // connection should not carry the queue's bookkeeping.
 type writeQueue struct {
@@ -37,7 +38,8 @@ type writeWaiter struct {
 // socket at once and copies only what the socket did not take, so b may be
 // reused when Write returns; inside a read handler, only the first write
 // tries the socket, and the ones after it are copied and leave together
-// when the handler returns (see SetReadHandler). Futures of successive
+// when the delivery ends (see SetReadHandler), or sooner if holding them
+// would pass MaxWriteBufferSize. Futures of successive
 // writes complete in order. On a closed stream the future fails with a
 // *StreamClosedError; past MaxWriteBufferSize with ErrBufferFull (the
 // stream stays open). Loop-only.
@@ -89,7 +91,17 @@ func (s *IOStream) Send(b []byte) error {
 		return s.closedErr()
 	}
 	if max := s.cfg.MaxWriteBufferSize; max > 0 && s.pendingWrite()+len(b) > max {
-		return ErrBufferFull
+		if s.cork == corkHeld {
+			// The cork, not the socket, holds these bytes: send them now
+			// and count only what the socket leaves.
+			s.handleWrite()
+			if s.closed {
+				return s.closedErr()
+			}
+		}
+		if s.pendingWrite()+len(b) > max {
+			return ErrBufferFull
+		}
 	}
 	if s.tls != nil {
 		return s.tls.send(b)

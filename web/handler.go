@@ -70,7 +70,8 @@ type (
 		ServeMethod(co *gen.Co, method string) error
 	}
 	// XSRFChecker is what the application calls before Prepare for
-	// POST, PUT, PATCH and DELETE when Settings.XSRFCookies is on.
+	// every method but GET, HEAD and OPTIONS (POST, PUT, PATCH, DELETE,
+	// and any other a handler lists) when Settings.XSRFCookies is on.
 	// RequestHandler's CheckXSRFCookie implements it; a handler
 	// overrides it (Tornado's check_xsrf_cookie) to check another way,
 	// or to return nil for an API authenticated by a header instead of

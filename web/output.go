@@ -165,7 +165,7 @@ func (h *RequestHandler) Finish(chunks ...any) error {
 		}
 		if h.status == http.StatusOK && (m == "GET" || m == "HEAD") && h.out.Header().Has("Etag") && h.checkETag() {
 			h.buf = h.buf[:0]
-			h.status = http.StatusNotModified
+			h.status, h.reason = http.StatusNotModified, ""
 		}
 		if h.status == http.StatusNotModified {
 			clearHeadersFor304(h.out.Header())

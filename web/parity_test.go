@@ -129,3 +129,17 @@ func TestOtherMethods(t *testing.T) {
 	resp, _ = s.do("PROPFIND", "/plain", "")
 	assert.Equal(t, 405, resp.StatusCode)
 }
+
+// A 304 has the standard reason, whatever the handler set for its 200
+// (Tornado's finish calls set_status(304)).
+func TestNotModifiedHasTheStandardReason(t *testing.T) {
+	s := serveApp(t, []web.Route{{Pattern: `/doc`, Handler: handle(func(h *funcHandler, co *gen.Co) error {
+		h.SetReason("Fine Thanks")
+		h.SetHeader("Etag", `"v1"`)
+		return h.Write("the document")
+	})}}, web.Settings{})
+	resp, _ := s.get("/doc")
+	assert.Equal(t, "200 Fine Thanks", resp.Status)
+	resp, _ = s.get("/doc", "If-None-Match", `"v1"`)
+	assert.Equal(t, "304 Not Modified", resp.Status)
+}

@@ -32,7 +32,8 @@ type Settings struct {
 	// in (with ?next=the page they wanted).
 	LoginURL string
 
-	// XSRFCookies makes POST, PUT, PATCH and DELETE requests carry an
+	// XSRFCookies makes POST, PUT, PATCH and DELETE requests (every
+	// method but GET, HEAD and OPTIONS, as Tornado) carry an
 	// _xsrf argument (or X-XSRFToken / X-CSRFToken header) matching the
 	// _xsrf cookie; others are answered 403.
 	XSRFCookies bool

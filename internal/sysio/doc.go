@@ -11,8 +11,9 @@
 // request. A call on a non-blocking socket never blocks, so it can be a raw
 // system call (syscall.RawSyscall), which the scheduler does not see.
 //
-// Under the race detector the functions are x/sys/unix's, whose
-// annotations tell the detector that what one goroutine writes to a
-// socket happens before another reads it; tests of code that hands data
-// between goroutines through sockets rely on that.
+// Under the race detector (and the memory and address sanitizers) the
+// functions are x/sys/unix's, whose annotations tell the detector that
+// what one goroutine writes to a socket happens before another reads it;
+// tests of code that hands data between goroutines through sockets rely
+// on that.
 package sysio

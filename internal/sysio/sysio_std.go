@@ -1,4 +1,4 @@
-//go:build (linux && race) || (!linux && unix)
+//go:build (linux && (race || msan || asan)) || (!linux && unix)
 
 package sysio
 

@@ -1,4 +1,4 @@
-//go:build (linux && race) || darwin || openbsd
+//go:build (linux && (race || msan || asan)) || darwin || openbsd
 
 package sysio
 
