@@ -27,20 +27,36 @@ func result(n uintptr, e unix.Errno) (int, error) {
 }
 
 // Read is read(2) on a non-blocking descriptor, as a raw system call.
+// On a socket it is recvfrom(2) with no flags and no address, which the
+// kernel serves the same way with less work: read(2) passes through the
+// file layer (position lock, permission and notification hooks) before it
+// reaches the socket, recvfrom(2) goes straight to it. The saving grows
+// with the number of open sockets, as each hook touches memory of its own
+// (see BenchmarkRoundTrip). On anything else (ENOTSOCK) it is read(2).
 func Read(fd int, p []byte) (int, error) {
-	n, _, e := unix.RawSyscall(unix.SYS_READ, uintptr(fd), uintptr(ptr(p)), uintptr(len(p)))
+	n, _, e := unix.RawSyscall6(unix.SYS_RECVFROM, uintptr(fd), uintptr(ptr(p)), uintptr(len(p)), 0, 0, 0)
+	if e == unix.ENOTSOCK {
+		n, _, e = unix.RawSyscall(unix.SYS_READ, uintptr(fd), uintptr(ptr(p)), uintptr(len(p)))
+	}
 	return result(n, e)
 }
 
-// Write is write(2) on a non-blocking descriptor, as a raw system call.
+// Write is write(2) on a non-blocking descriptor, as a raw system call:
+// on a socket, sendto(2) with no flags and no address, for the reason Read
+// gives; on anything else, write(2). Like write(2), it raises SIGPIPE on a
+// socket whose peer has gone (Go's runtime turns that into EPIPE).
 func Write(fd int, p []byte) (int, error) {
-	n, _, e := unix.RawSyscall(unix.SYS_WRITE, uintptr(fd), uintptr(ptr(p)), uintptr(len(p)))
+	n, _, e := unix.RawSyscall6(unix.SYS_SENDTO, uintptr(fd), uintptr(ptr(p)), uintptr(len(p)), 0, 0, 0)
+	if e == unix.ENOTSOCK {
+		n, _, e = unix.RawSyscall(unix.SYS_WRITE, uintptr(fd), uintptr(ptr(p)), uintptr(len(p)))
+	}
 	return result(n, e)
 }
 
-// Writev is writev(2) on a non-blocking descriptor, as a raw system call;
-// iov holds at most IOV_MAX buffers. It builds its iovec array on the
-// stack for up to 16 buffers.
+// Writev is writev(2) on a non-blocking descriptor, as a raw system call
+// (on a socket, sendmsg(2) with no flags, for the reason Read gives); iov
+// holds at most IOV_MAX buffers. It builds its iovec array on the stack
+// for up to 16 buffers.
 func Writev(fd int, iov [][]byte) (int, error) {
 	var small [16]unix.Iovec
 	vecs := small[:0]
@@ -58,6 +74,11 @@ func Writev(fd int, iov [][]byte) (int, error) {
 	if len(vecs) == 0 {
 		return 0, nil
 	}
-	n, _, e := unix.RawSyscall(unix.SYS_WRITEV, uintptr(fd), uintptr(unsafe.Pointer(&vecs[0])), uintptr(len(vecs)))
+	msg := unix.Msghdr{Iov: &vecs[0]}
+	msg.SetIovlen(len(vecs))
+	n, _, e := unix.RawSyscall(unix.SYS_SENDMSG, uintptr(fd), uintptr(unsafe.Pointer(&msg)), 0)
+	if e == unix.ENOTSOCK {
+		n, _, e = unix.RawSyscall(unix.SYS_WRITEV, uintptr(fd), uintptr(unsafe.Pointer(&vecs[0])), uintptr(len(vecs)))
+	}
 	return result(n, e)
 }

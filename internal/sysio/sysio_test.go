@@ -72,3 +72,29 @@ func TestWritev(t *testing.T) {
 		assert.Equal(t, string(want), string(got), "%d buffers", count)
 	}
 }
+
+// Read, Write and Writev work on descriptors that are not sockets (a
+// pipe), whatever system call they use on a socket.
+func TestNotSocket(t *testing.T) {
+	var fds [2]int
+	require.NoError(t, unix.Pipe(fds[:]))
+	r, w := fds[0], fds[1]
+	t.Cleanup(func() { unix.Close(r); unix.Close(w) })
+	require.NoError(t, unix.SetNonblock(r, true))
+	buf := make([]byte, 16)
+	_, err := Read(r, buf)
+	assert.Equal(t, unix.EAGAIN, err)
+	n, err := Write(w, []byte("hello"))
+	require.NoError(t, err)
+	assert.Equal(t, 5, n)
+	n, err = Writev(w, [][]byte{[]byte(", "), nil, []byte("pipe")})
+	require.NoError(t, err)
+	assert.Equal(t, 6, n)
+	n, err = Read(r, buf)
+	require.NoError(t, err)
+	assert.Equal(t, "hello, pipe", string(buf[:n]))
+	require.NoError(t, unix.Close(w))
+	n, err = Read(r, buf)
+	assert.NoError(t, err)
+	assert.Equal(t, 0, n)
+}
