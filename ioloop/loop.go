@@ -2,6 +2,7 @@ package ioloop
 
 import (
 	"log/slog"
+	"runtime"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
@@ -98,6 +99,10 @@ type IOLoop struct {
 	wd       *watchdog
 	executor *Executor
 	execSize int
+	// offloaded counts RunInExecutor tasks whose result has not come back
+	// to the loop. While it is above zero the loop yields the processor
+	// once per iteration (see phasePoll).
+	offloaded atomic.Int64
 }
 
 // New returns a loop that is not running yet. It fails only if the
@@ -259,6 +264,14 @@ func (l *IOLoop) runLoop(r *runner) {
 			l.di = 0
 			l.phase = phasePoll
 		case phasePoll:
+			if l.offloaded.Load() > 0 {
+				// The loop's socket calls are raw system calls, which
+				// never hand the processor to the scheduler: on a busy
+				// loop with GOMAXPROCS=1, workers would run only when
+				// preempted in (10 ms slices). Yield once per iteration
+				// while work is out, so they run between events.
+				runtime.Gosched()
+			}
 			l.poll()
 			l.ei = 0
 			l.phase = phaseDispatch

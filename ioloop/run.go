@@ -16,16 +16,24 @@ func RunInExecutor[T any](l *IOLoop, exec *Executor, fn func() (T, error)) *futu
 		exec = l.Executor()
 	}
 	f := future.New[T](l)
+	l.offloaded.Add(1)
 	err := exec.submit(task{
 		run: func() {
 			v, err := future.Recover(fn)
-			l.AddCallback(func() { f.Set(v, err) })
+			l.AddCallback(func() {
+				l.offloaded.Add(-1)
+				f.Set(v, err)
+			})
 		},
 		cancel: func() {
-			l.AddCallback(func() { f.SetError(ErrExecutorShutdown) })
+			l.AddCallback(func() {
+				l.offloaded.Add(-1)
+				f.SetError(ErrExecutorShutdown)
+			})
 		},
 	})
 	if err != nil {
+		l.offloaded.Add(-1)
 		f.SetError(err)
 	}
 	return f
