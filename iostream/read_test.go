@@ -2,6 +2,7 @@ package iostream_test
 
 import (
 	"errors"
+	"net"
 	"regexp"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/gornado/gornado/future"
 	"github.com/gornado/gornado/gen"
+	"github.com/gornado/gornado/ioloop"
 	"github.com/gornado/gornado/iostream"
 )
 
@@ -154,66 +156,52 @@ func TestReadUnsatisfiable(t *testing.T) {
 }
 
 func TestReadAlreadyReading(t *testing.T) {
-	forTransports(t, func(t *testing.T, tr transport) {
-		l := newLoop(t)
-		run(t, l, func(co *gen.Co) error {
-			s, peer, err := tr.peer(t, co, iostream.Config{})
-			if err != nil {
-				return err
-			}
-			first := s.ReadBytes(3, false)
-			for _, f := range []*future.Future[[]byte]{
-				s.ReadBytes(1, false), s.ReadUntil([]byte("x"), 0), s.ReadUntilClose(),
-				s.ReadUntilRegex(regexp.MustCompile("x"), 0), readInto(1, false)(s),
-			} {
-				_, err := gen.Await(co, f)
-				assert.ErrorIs(t, err, iostream.ErrAlreadyReading)
-			}
-			peer.Write([]byte("abc"))
-			got, err := gen.Await(co, first)
-			assert.Equal(t, "abc", string(got))
-			return err
-		})
+	forPeers(t, iostream.Config{}, func(t *testing.T, l *ioloop.IOLoop, co *gen.Co, s *iostream.IOStream, peer net.Conn) error {
+		first := s.ReadBytes(3, false)
+		for _, f := range []*future.Future[[]byte]{
+			s.ReadBytes(1, false), s.ReadUntil([]byte("x"), 0), s.ReadUntilClose(),
+			s.ReadUntilRegex(regexp.MustCompile("x"), 0), readInto(1, false)(s),
+		} {
+			_, err := gen.Await(co, f)
+			assert.ErrorIs(t, err, iostream.ErrAlreadyReading)
+		}
+		peer.Write([]byte("abc"))
+		got, err := gen.Await(co, first)
+		assert.Equal(t, "abc", string(got))
+		return err
 	})
 }
 
 // Data that arrived before the peer closed stays readable after the
 // stream noticed the close; then reads fail with a *StreamClosedError.
 func TestReadAfterPeerClose(t *testing.T) {
-	forTransports(t, func(t *testing.T, tr transport) {
-		l := newLoop(t)
-		run(t, l, func(co *gen.Co) error {
-			s, peer, err := tr.peer(t, co, iostream.Config{})
-			if err != nil {
-				return err
-			}
-			peer.Write([]byte("hello world"))
-			peer.Close()
-			// More than will ever come: fails at EOF, leaving the data.
-			_, err = gen.Await(co, s.ReadBytes(100, false))
-			assert.ErrorIs(t, err, iostream.ErrStreamClosed)
-			assert.True(t, s.Closed())
-			assert.NoError(t, s.Error(), "EOF is a clean close")
+	forPeers(t, iostream.Config{}, func(t *testing.T, l *ioloop.IOLoop, co *gen.Co, s *iostream.IOStream, peer net.Conn) error {
+		peer.Write([]byte("hello world"))
+		peer.Close()
+		// More than will ever come: fails at EOF, leaving the data.
+		_, err := gen.Await(co, s.ReadBytes(100, false))
+		assert.ErrorIs(t, err, iostream.ErrStreamClosed)
+		assert.True(t, s.Closed())
+		assert.NoError(t, s.Error(), "EOF is a clean close")
 
-			got, err := gen.Await(co, s.ReadBytes(5, false))
-			assert.NoError(t, err)
-			assert.Equal(t, "hello", string(got))
-			got, err = gen.Await(co, s.ReadUntil([]byte("l"), 0))
-			assert.NoError(t, err)
-			assert.Equal(t, " worl", string(got))
-			got, err = gen.Await(co, s.ReadUntilClose())
-			assert.NoError(t, err)
-			assert.Equal(t, "d", string(got))
+		got, err := gen.Await(co, s.ReadBytes(5, false))
+		assert.NoError(t, err)
+		assert.Equal(t, "hello", string(got))
+		got, err = gen.Await(co, s.ReadUntil([]byte("l"), 0))
+		assert.NoError(t, err)
+		assert.Equal(t, " worl", string(got))
+		got, err = gen.Await(co, s.ReadUntilClose())
+		assert.NoError(t, err)
+		assert.Equal(t, "d", string(got))
 
-			_, err = gen.Await(co, s.ReadBytes(1, false))
-			var sce *iostream.StreamClosedError
-			assert.ErrorAs(t, err, &sce)
-			assert.ErrorIs(t, err, iostream.ErrStreamClosed)
-			_, err = gen.Await(co, readInto(1, true)(s))
-			assert.ErrorIs(t, err, iostream.ErrStreamClosed)
-			assert.Zero(t, s.ReadBufferCap(), "a drained, closed stream holds no buffer")
-			return nil
-		})
+		_, err = gen.Await(co, s.ReadBytes(1, false))
+		var sce *iostream.StreamClosedError
+		assert.ErrorAs(t, err, &sce)
+		assert.ErrorIs(t, err, iostream.ErrStreamClosed)
+		_, err = gen.Await(co, readInto(1, true)(s))
+		assert.ErrorIs(t, err, iostream.ErrStreamClosed)
+		assert.Zero(t, s.ReadBufferCap(), "a drained, closed stream holds no buffer")
+		return nil
 	})
 }
 
@@ -266,43 +254,36 @@ func TestMaxBufferSize(t *testing.T) {
 // A stream with nothing buffered holds no read buffer: an idle keep-alive
 // connection costs no 16 KiB.
 func TestIdleStreamHoldsNoReadBuffer(t *testing.T) {
-	forTransports(t, func(t *testing.T, tr transport) {
-		l := newLoop(t)
-		run(t, l, func(co *gen.Co) error {
-			s, peer, err := tr.peer(t, co, iostream.Config{})
-			if err != nil {
+	forPeers(t, iostream.Config{}, func(t *testing.T, l *ioloop.IOLoop, co *gen.Co, s *iostream.IOStream, peer net.Conn) error {
+		assert.Zero(t, s.ReadBufferCap())
+		peer.Write([]byte("line one\nline two\n"))
+		for range 2 {
+			if _, err := gen.Await(co, s.ReadUntil([]byte("\n"), 0)); err != nil {
 				return err
 			}
-			assert.Zero(t, s.ReadBufferCap())
-			peer.Write([]byte("line one\nline two\n"))
-			for range 2 {
-				if _, err := gen.Await(co, s.ReadUntil([]byte("\n"), 0)); err != nil {
-					return err
-				}
-			}
-			assert.Zero(t, s.ReadBufferCap(), "after reads that consumed everything")
+		}
+		assert.Zero(t, s.ReadBufferCap(), "after reads that consumed everything")
 
-			// Push mode, consuming everything.
-			got := 0
-			s.SetReadHandlerFunc(func(data []byte) int {
-				got += len(data)
-				return len(data)
-			})
-			peer.Write([]byte("pushed"))
-			if err := waitFor(co, "push delivery", func() bool { return got == len("pushed") }); err != nil {
-				return err
-			}
-			assert.Zero(t, s.ReadBufferCap(), "after a read handler consumed everything")
-
-			// A close callback alone watches for EOF with no buffer either.
-			s.SetReadHandler(nil)
-			s.SetCloseCallback(func() {})
-			if err := gen.Moment(co); err != nil {
-				return err
-			}
-			assert.Zero(t, s.ReadBufferCap())
-			return nil
+		// Push mode, consuming everything.
+		got := 0
+		s.SetReadHandlerFunc(func(data []byte) int {
+			got += len(data)
+			return len(data)
 		})
+		peer.Write([]byte("pushed"))
+		if err := waitFor(co, "push delivery", func() bool { return got == len("pushed") }); err != nil {
+			return err
+		}
+		assert.Zero(t, s.ReadBufferCap(), "after a read handler consumed everything")
+
+		// A close callback alone watches for EOF with no buffer either.
+		s.SetReadHandler(nil)
+		s.SetCloseCallback(func() {})
+		if err := gen.Moment(co); err != nil {
+			return err
+		}
+		assert.Zero(t, s.ReadBufferCap())
+		return nil
 	})
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gornado/gornado/future"
 	"github.com/gornado/gornado/gen"
+	"github.com/gornado/gornado/ioloop"
 	"github.com/gornado/gornado/iostream"
 )
 
@@ -61,27 +62,20 @@ func TestCloseFailsPendingAndCallsBackOnce(t *testing.T) {
 
 // A close callback notices the peer's close with no read pending.
 func TestCloseCallbackSeesPeerClose(t *testing.T) {
-	forTransports(t, func(t *testing.T, tr transport) {
-		l := newLoop(t)
-		run(t, l, func(co *gen.Co) error {
-			s, peer, err := tr.peer(t, co, iostream.Config{})
-			if err != nil {
-				return err
-			}
-			closed := 0
-			s.SetCloseCallback(func() { closed++ })
-			peer.Close()
-			if err := waitFor(co, "close callback", func() bool { return closed > 0 }); err != nil {
-				return err
-			}
-			assert.True(t, s.Closed())
-			assert.NoError(t, s.Error())
-			if err := gen.Moment(co); err != nil {
-				return err
-			}
-			assert.Equal(t, 1, closed)
-			return nil
-		})
+	forPeers(t, iostream.Config{}, func(t *testing.T, l *ioloop.IOLoop, co *gen.Co, s *iostream.IOStream, peer net.Conn) error {
+		closed := 0
+		s.SetCloseCallback(func() { closed++ })
+		peer.Close()
+		if err := waitFor(co, "close callback", func() bool { return closed > 0 }); err != nil {
+			return err
+		}
+		assert.True(t, s.Closed())
+		assert.NoError(t, s.Error())
+		if err := gen.Moment(co); err != nil {
+			return err
+		}
+		assert.Equal(t, 1, closed)
+		return nil
 	})
 }
 
@@ -89,90 +83,76 @@ func TestCloseCallbackSeesPeerClose(t *testing.T) {
 // (whole lines here), and is offered the rest again with what follows;
 // nil pauses delivery until a handler is set again.
 func TestReadHandler(t *testing.T) {
-	forTransports(t, func(t *testing.T, tr transport) {
-		l := newLoop(t)
-		run(t, l, func(co *gen.Co) error {
-			s, peer, err := tr.peer(t, co, iostream.Config{})
-			if err != nil {
-				return err
+	forPeers(t, iostream.Config{}, func(t *testing.T, l *ioloop.IOLoop, co *gen.Co, s *iostream.IOStream, peer net.Conn) error {
+		var lines []string
+		var offered []string
+		handler := func(data []byte) int {
+			offered = append(offered, string(data))
+			i := bytes.IndexByte(data, '\n')
+			if i < 0 {
+				return 0
 			}
-			var lines []string
-			var offered []string
-			handler := func(data []byte) int {
-				offered = append(offered, string(data))
-				i := bytes.IndexByte(data, '\n')
-				if i < 0 {
-					return 0
-				}
-				lines = append(lines, string(data[:i]))
-				return i + 1
-			}
-			s.SetReadHandlerFunc(handler)
-			peer.Write([]byte("one\ntw"))
-			if err := waitFor(co, "first line", func() bool { return len(lines) == 1 && s.Buffered() == 2 }); err != nil {
-				return err
-			}
-			assert.Equal(t, []string{"one\ntw", "tw"}, offered, "called again at once with the rest, which it does not consume")
-			peer.Write([]byte("o\nthree\n"))
-			if err := waitFor(co, "three lines", func() bool { return len(lines) == 3 }); err != nil {
-				return err
-			}
-			assert.Equal(t, []string{"one", "two", "three"}, lines)
-			assert.Zero(t, s.Buffered())
+			lines = append(lines, string(data[:i]))
+			return i + 1
+		}
+		s.SetReadHandlerFunc(handler)
+		peer.Write([]byte("one\ntw"))
+		if err := waitFor(co, "first line", func() bool { return len(lines) == 1 && s.Buffered() == 2 }); err != nil {
+			return err
+		}
+		assert.Equal(t, []string{"one\ntw", "tw"}, offered, "called again at once with the rest, which it does not consume")
+		peer.Write([]byte("o\nthree\n"))
+		if err := waitFor(co, "three lines", func() bool { return len(lines) == 3 }); err != nil {
+			return err
+		}
+		assert.Equal(t, []string{"one", "two", "three"}, lines)
+		assert.Zero(t, s.Buffered())
 
-			// Paused: data stays in the kernel, unseen.
-			s.SetReadHandler(nil)
-			peer.Write([]byte("four\n"))
-			if err := gen.Sleep(co, 20*time.Millisecond); err != nil { // time for it to arrive, were it read
-				return err
-			}
-			assert.Len(t, lines, 3)
-			s.SetReadHandlerFunc(handler)
-			if err := waitFor(co, "line after resume", func() bool { return len(lines) == 4 }); err != nil {
-				return err
-			}
-			assert.Equal(t, "four", lines[3])
-			return nil
-		})
+		// Paused: data stays in the kernel, unseen.
+		s.SetReadHandler(nil)
+		peer.Write([]byte("four\n"))
+		if err := gen.Sleep(co, 20*time.Millisecond); err != nil { // time for it to arrive, were it read
+			return err
+		}
+		assert.Len(t, lines, 3)
+		s.SetReadHandlerFunc(handler)
+		if err := waitFor(co, "line after resume", func() bool { return len(lines) == 4 }); err != nil {
+			return err
+		}
+		assert.Equal(t, "four", lines[3])
+		return nil
 	})
 }
 
 // A read handler can hand over to a future read: the read sees the data
 // after what the handler consumed, even when the data came in one packet.
 func TestReadHandlerHandsOverToRead(t *testing.T) {
-	forTransports(t, func(t *testing.T, tr transport) {
-		l := newLoop(t)
-		run(t, l, func(co *gen.Co) error {
-			s, peer, err := tr.peer(t, co, iostream.Config{})
-			if err != nil {
-				return err
+	forPeers(t, iostream.Config{}, func(t *testing.T, l *ioloop.IOLoop, co *gen.Co, s *iostream.IOStream, peer net.Conn) error {
+		done := make(chan []byte, 1)
+		var readErr error
+		s.SetReadHandlerFunc(func(data []byte) int {
+			i := bytes.Index(data, []byte("\n\n"))
+			if i < 0 {
+				return 0
 			}
-			done := make(chan []byte, 1)
-			var readErr error
-			s.SetReadHandlerFunc(func(data []byte) int {
-				i := bytes.Index(data, []byte("\n\n"))
-				if i < 0 {
-					return 0
-				}
-				s.SetReadHandler(nil)
-				s.ReadBytes(4, false).AddDoneCallback(func(f *future.Future[[]byte]) {
-					b, err := f.Result()
-					readErr = err
-					done <- b
-				})
-				// Starting a read inside the handler is allowed; and the
-				// nested delivery does not happen.
-				return i + 2
+			s.SetReadHandler(nil)
+			s.ReadBytes(4, false).AddDoneCallback(func(f *future.Future[[]byte]) {
+				b, err := f.Result()
+				readErr = err
+				done <- b
 			})
-			peer.Write([]byte("head\n\nbodyrest"))
-			if err := waitFor(co, "body", func() bool { return len(done) > 0 }); err != nil {
-				return err
-			}
-			assert.NoError(t, readErr)
-			assert.Equal(t, "body", string(<-done))
-			assert.Equal(t, 4, s.Buffered())
-			return nil
+			// Starting a read inside the handler is allowed; and the
+			// nested delivery does not happen.
+			return i + 2
 		})
+		peer.Write([]byte("head\n\nbodyrest"))
+		if err := waitFor(co, "body", func() bool { return len(done) > 0 }); err != nil {
+			return err
+		}
+		assert.NoError(t, readErr)
+		assert.Equal(t, "body", string(<-done))
+		assert.Equal(t, 4, s.Buffered())
+		return nil
 	})
 }
 
@@ -203,47 +183,40 @@ func TestSetNodelayAndAddrs(t *testing.T) {
 // meanwhile, Write futures complete, and a Close from inside the handler
 // sends what it held first.
 func TestReadHandlerWritesAreCorked(t *testing.T) {
-	forTransports(t, func(t *testing.T, tr transport) {
-		l := newLoop(t)
-		run(t, l, func(co *gen.Co) error {
-			s, peer, err := tr.peer(t, co, iostream.Config{})
-			if err != nil {
-				return err
+	forPeers(t, iostream.Config{}, func(t *testing.T, l *ioloop.IOLoop, co *gen.Co, s *iostream.IOStream, peer net.Conn) error {
+		var writing []bool
+		var writes []*future.Future[struct{}]
+		s.SetReadHandlerFunc(func(data []byte) int {
+			i := bytes.IndexByte(data, '\n')
+			if i < 0 {
+				return 0
 			}
-			var writing []bool
-			var writes []*future.Future[struct{}]
-			s.SetReadHandlerFunc(func(data []byte) int {
-				i := bytes.IndexByte(data, '\n')
-				if i < 0 {
-					return 0
-				}
-				line := string(data[:i])
-				if line == "quit" {
-					s.Send([]byte("bye\n"))
-					s.Send([]byte("now\n"))
-					s.Close()
-					return i + 1
-				}
-				s.Send([]byte("a" + line + "\n"))
-				writes = append(writes, s.Write([]byte("b"+line+"\n")))
-				writing = append(writing, s.Writing())
+			line := string(data[:i])
+			if line == "quit" {
+				s.Send([]byte("bye\n"))
+				s.Send([]byte("now\n"))
+				s.Close()
 				return i + 1
-			})
-			got := readAll(l, peer, 1<<10, 0)
-			peer.Write([]byte("1\n2\n3\nquit\n"))
-			b, err := gen.Await(co, got)
-			if err != nil {
-				return err
 			}
-			assert.Equal(t, "a1\nb1\na2\nb2\na3\nb3\nbye\nnow\n", string(b))
-			assert.Contains(t, writing, true, "a write after the first is held while the handler runs")
-			for i, f := range writes {
-				if _, err := gen.Await(co, f); err != nil {
-					return fmt.Errorf("write %d: %w", i, err)
-				}
-			}
-			return nil
+			s.Send([]byte("a" + line + "\n"))
+			writes = append(writes, s.Write([]byte("b"+line+"\n")))
+			writing = append(writing, s.Writing())
+			return i + 1
 		})
+		got := readAll(l, peer, 1<<10, 0)
+		peer.Write([]byte("1\n2\n3\nquit\n"))
+		b, err := gen.Await(co, got)
+		if err != nil {
+			return err
+		}
+		assert.Equal(t, "a1\nb1\na2\nb2\na3\nb3\nbye\nnow\n", string(b))
+		assert.Contains(t, writing, true, "a write after the first is held while the handler runs")
+		for i, f := range writes {
+			if _, err := gen.Await(co, f); err != nil {
+				return fmt.Errorf("write %d: %w", i, err)
+			}
+		}
+		return nil
 	})
 }
 

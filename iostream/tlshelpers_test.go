@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gornado/gornado/gen"
+	"github.com/gornado/gornado/ioloop"
 	"github.com/gornado/gornado/iostream"
 )
 
@@ -159,4 +160,20 @@ func forTransports(t *testing.T, fn func(t *testing.T, tr transport)) {
 	for _, tr := range transports {
 		t.Run(tr.name, func(t *testing.T) { fn(t, tr) })
 	}
+}
+
+// forPeers runs body as a coroutine on a loop of its own, once per
+// transport (a subtest each), with a stream s made with cfg and the
+// blocking peer connected to it.
+func forPeers(t *testing.T, cfg iostream.Config, body func(t *testing.T, l *ioloop.IOLoop, co *gen.Co, s *iostream.IOStream, peer net.Conn) error) {
+	forTransports(t, func(t *testing.T, tr transport) {
+		l := newLoop(t)
+		run(t, l, func(co *gen.Co) error {
+			s, peer, err := tr.peer(t, co, cfg)
+			if err != nil {
+				return err
+			}
+			return body(t, l, co, s, peer)
+		})
+	})
 }

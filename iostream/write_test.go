@@ -3,6 +3,7 @@ package iostream_test
 import (
 	"bytes"
 	"encoding/binary"
+	"net"
 	"testing"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 
 	"github.com/gornado/gornado/future"
 	"github.com/gornado/gornado/gen"
+	"github.com/gornado/gornado/ioloop"
 	"github.com/gornado/gornado/iostream"
 )
 
@@ -120,47 +122,40 @@ func TestMaxWriteBufferSize(t *testing.T) {
 // Writes queued behind a full socket go out together (writev), in order,
 // and their futures complete in order.
 func TestWritevQueuedWrites(t *testing.T) {
-	forTransports(t, func(t *testing.T, tr transport) {
-		l := newLoop(t)
-		run(t, l, func(co *gen.Co) error {
-			s, peer, err := tr.peer(t, co, iostream.Config{})
-			if err != nil {
-				return err
-			}
-			// Fill the kernel's buffers so that what follows queues.
-			var want []byte
-			for seq := 0; !s.Writing(); seq++ {
-				b := pattern(seq, 64<<10)
-				want = append(want, b...)
-				s.Send(b)
-			}
-			var order []int
-			failed := 0
-			var last *future.Future[struct{}]
-			for i := range 64 {
-				b := pattern(1000+i, 10<<10)
-				want = append(want, b...)
-				last = s.Write(b)
-				recordOrder(last, i, &order, &failed)
-			}
-			assert.Greater(t, s.WriteQueueBufs(), 1, "several buffers queued for one writev")
-			got := readAll(l, peer, 128<<10, 0)
-			if _, err := gen.Await(co, last); err != nil {
-				return err
-			}
-			if err := gen.Moment(co); err != nil {
-				return err
-			}
-			assert.Len(t, order, 64)
-			for i, v := range order {
-				assert.Equal(t, i, v)
-			}
-			assert.Zero(t, failed)
-			s.Close()
-			data, err := gen.Await(co, got)
-			assert.True(t, bytes.Equal(want, data), "data arrived whole and in order")
+	forPeers(t, iostream.Config{}, func(t *testing.T, l *ioloop.IOLoop, co *gen.Co, s *iostream.IOStream, peer net.Conn) error {
+		// Fill the kernel's buffers so that what follows queues.
+		var want []byte
+		for seq := 0; !s.Writing(); seq++ {
+			b := pattern(seq, 64<<10)
+			want = append(want, b...)
+			s.Send(b)
+		}
+		var order []int
+		failed := 0
+		var last *future.Future[struct{}]
+		for i := range 64 {
+			b := pattern(1000+i, 10<<10)
+			want = append(want, b...)
+			last = s.Write(b)
+			recordOrder(last, i, &order, &failed)
+		}
+		assert.Greater(t, s.WriteQueueBufs(), 1, "several buffers queued for one writev")
+		got := readAll(l, peer, 128<<10, 0)
+		if _, err := gen.Await(co, last); err != nil {
 			return err
-		})
+		}
+		if err := gen.Moment(co); err != nil {
+			return err
+		}
+		assert.Len(t, order, 64)
+		for i, v := range order {
+			assert.Equal(t, i, v)
+		}
+		assert.Zero(t, failed)
+		s.Close()
+		data, err := gen.Await(co, got)
+		assert.True(t, bytes.Equal(want, data), "data arrived whole and in order")
+		return err
 	})
 }
 
@@ -212,18 +207,11 @@ func TestOnFlush(t *testing.T) {
 }
 
 func TestWriteClosed(t *testing.T) {
-	forTransports(t, func(t *testing.T, tr transport) {
-		l := newLoop(t)
-		run(t, l, func(co *gen.Co) error {
-			s, _, err := tr.peer(t, co, iostream.Config{})
-			if err != nil {
-				return err
-			}
-			s.Close()
-			_, err = gen.Await(co, s.Write([]byte("x")))
-			assert.ErrorIs(t, err, iostream.ErrStreamClosed)
-			assert.ErrorIs(t, s.Send([]byte("x")), iostream.ErrStreamClosed)
-			return nil
-		})
+	forPeers(t, iostream.Config{}, func(t *testing.T, l *ioloop.IOLoop, co *gen.Co, s *iostream.IOStream, _ net.Conn) error {
+		s.Close()
+		_, err := gen.Await(co, s.Write([]byte("x")))
+		assert.ErrorIs(t, err, iostream.ErrStreamClosed)
+		assert.ErrorIs(t, s.Send([]byte("x")), iostream.ErrStreamClosed)
+		return nil
 	})
 }
