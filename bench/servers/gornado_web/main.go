@@ -4,6 +4,8 @@
 //	/plaintext  "Hello, world!" as text/plain
 //	/json       h.Write(map) → {"message":"Hello, world!"}
 //	/template   h.Render of templates/page.html (a title and 10 items)
+//	/mounted    a net/http HandlerFunc writing "Hello, world!", mounted
+//	            on the application: it runs on the worker pool
 //
 // The access log is off. -cpuprofile writes a CPU profile until the
 // server stops (SIGINT or SIGTERM), to see where a request's time goes.
@@ -16,6 +18,7 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"os"
 	"runtime/pprof"
 
@@ -74,6 +77,10 @@ func main() {
 		{Pattern: `/plaintext`, Handler: web.Make[PlaintextHandler]()},
 		{Pattern: `/json`, Handler: web.Make[JSONHandler]()},
 		{Pattern: `/template`, Handler: web.Make[TemplateHandler]()},
+		{Pattern: `/mounted`, HTTPHandler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/plain")
+			w.Write([]byte(benchutil.Body))
+		})},
 	}, web.Settings{NoAccessLog: true, TemplateFS: tfs})
 	if err != nil {
 		fail(err)

@@ -47,10 +47,13 @@ func main() {
 	benchutil.RaiseNofile(1 << 20)
 	tmpl := template.Must(template.ParseFS(templates, "templates/page.html"))
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /plaintext", func(w http.ResponseWriter, r *http.Request) {
+	plain := func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		w.Write([]byte(benchutil.Body))
-	})
+	}
+	mux.HandleFunc("GET /plaintext", plain)
+	mux.HandleFunc("GET /mounted", plain) // bench/mounted.sh's second route
+
 	mux.HandleFunc("GET /json", func(w http.ResponseWriter, r *http.Request) {
 		b, err := json.Marshal(map[string]string{"message": benchutil.Body})
 		if err != nil {
