@@ -57,8 +57,8 @@ type IOStream struct {
 	rd   *readOp // allocated by the first future-based read, then reused
 	push ReadHandler
 
-	// Write side: allocated when a write has to wait for the socket (or
-	// Write needs a future), then kept.
+	// Write side: allocated when a write has to wait for the socket, or
+	// at the first Write (which keeps its resolved future there), then kept.
 	w *writeQueue
 }
 
@@ -154,9 +154,8 @@ func (s *IOStream) RemoteAddr() net.Addr {
 // writes fail, and the close callback is scheduled. Data still queued for
 // writing is dropped; await the last Write first to send it. (What a read
 // handler wrote before closing, and the stream held back, is first offered
-// to the socket once.) A TLS stream
-// whose write queue is empty sends a close_notify alert first. Closing
-// twice does nothing. Loop-only.
+// to the socket once.) A TLS stream whose write queue is empty sends a
+// close_notify alert first. Closing twice does nothing. Loop-only.
 func (s *IOStream) Close() {
 	s.flushCork() // what the handler sent before closing goes first
 	if t := s.tls; t != nil && !s.closed && !t.handshaking && s.queuedBytes() == 0 {

@@ -56,6 +56,10 @@ func (b *bridgeResponse) Header() *httputil.Headers { return &b.header }
 
 func (b *bridgeResponse) SetStatus(code int) { b.status = code }
 
+// SetReason does nothing: a net/http ResponseWriter always sends the
+// standard reason phrase.
+func (b *bridgeResponse) SetReason(string) {}
+
 func (b *bridgeResponse) Write(p []byte) (int, error) {
 	if b.finished {
 		return 0, httpserver.ErrFinished

@@ -88,6 +88,7 @@ var DefaultSupportedMethods = []string{"GET", "HEAD", "POST", "DELETE", "PATCH",
 type responder interface {
 	Header() *httputil.Headers
 	SetStatus(code int)
+	SetReason(reason string) // "" for the standard phrase
 	Write(b []byte) (int, error)
 	Flush() *future.Future[struct{}]
 	Finish() error
@@ -272,11 +273,11 @@ func (h *RequestHandler) run(co *gen.Co) error {
 		return &HTTPError{Code: http.StatusMethodNotAllowed}
 	}
 	if h.Application.settings.XSRFCookies && !safeMethod(method) {
-		check := h.CheckXSRFCookie
+		checker := XSRFChecker(h)
 		if c, ok := h.self.(XSRFChecker); ok {
-			check = c.CheckXSRFCookie
+			checker = c // the handler's own, or RequestHandler's promoted
 		}
-		if err := check(); err != nil {
+		if err := checker.CheckXSRFCookie(); err != nil {
 			return err
 		}
 	}
@@ -298,7 +299,8 @@ func (h *RequestHandler) run(co *gen.Co) error {
 	if method == "GET" || method == "HEAD" {
 		// The common case, called through the interface: no method
 		// value to allocate.
-		if m, ok := h.self.(GetHandler); ok && (method == "GET" || !implements[HeadHandler](h.self)) {
+		_, hasHead := h.self.(HeadHandler)
+		if m, ok := h.self.(GetHandler); ok && (method == "GET" || !hasHead) {
 			return m.Get(co)
 		}
 	}
@@ -307,11 +309,6 @@ func (h *RequestHandler) run(co *gen.Co) error {
 		return &HTTPError{Code: http.StatusMethodNotAllowed}
 	}
 	return fn(co)
-}
-
-func implements[I any](v any) bool {
-	_, ok := v.(I)
-	return ok
 }
 
 func safeMethod(m string) bool { return m == "GET" || m == "HEAD" || m == "OPTIONS" }

@@ -34,9 +34,7 @@ func (h *RequestHandler) SetReason(reason string) {
 // sendStatus hands the status and reason to the response.
 func (h *RequestHandler) sendStatus() {
 	h.out.SetStatus(h.status)
-	if r, ok := h.out.(interface{ SetReason(string) }); ok && h.reason != "" {
-		r.SetReason(h.reason)
-	}
+	h.out.SetReason(h.reason)
 }
 
 // Status returns the response status set so far (200 by default).
@@ -144,8 +142,8 @@ func (h *RequestHandler) Flush() *future.Future[struct{}] {
 // Finish ends the response, after writing chunks (as Write does) if
 // given. Unless the body was flushed already, it sets the ETag of a 200
 // response to GET or HEAD and, for those two methods only, answers 304
-// Not Modified if the client's If-None-Match has it. Then OnFinish runs and the request is logged.
-// A second call returns ErrFinished.
+// Not Modified if the client's If-None-Match has it. Then OnFinish runs
+// and the request is logged. A second call returns ErrFinished.
 func (h *RequestHandler) Finish(chunks ...any) error {
 	if h.finished {
 		return ErrFinished
