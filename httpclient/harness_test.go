@@ -44,7 +44,7 @@ func serve(t *testing.T, cfg httpserver.Config) *testServer {
 	t.Helper()
 	l := looptest.New(t)
 	ts := &testServer{loop: l}
-	ts.srv = httpserver.New(l, ts, cfg)
+	ts.srv = httpserver.New(l, httpserver.HandlerFunc(ts.ServeRequest), cfg)
 	require.NoError(t, ts.srv.Listen("127.0.0.1:0"))
 	ts.addr = ts.srv.Addrs()[0].String()
 	ts.base = "http://" + ts.addr

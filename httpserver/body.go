@@ -1,131 +1,86 @@
 package httpserver
 
 import (
-	"bytes"
-	"compress/gzip"
-	"io"
 	"strconv"
+
+	"github.com/gornado/gornado/internal/http1"
 )
 
 var continueLine = []byte("HTTP/1.1 100 Continue\r\n\r\n")
 
-// readBody takes body bytes and returns how many it used.
+// readBody takes body bytes, passes the body in them on, and returns how
+// many it used.
 func (c *conn) readBody(data []byte) int {
-	if !c.ex.chunked {
-		take := int(min(int64(len(data)), c.ex.bodyLeft))
-		c.ex.bodyLeft -= int64(take)
-		if !c.bodyData(data[:take]) {
-			return len(data)
-		}
-		if c.ex.bodyLeft == 0 {
-			c.bodyDone()
-		}
-		return take
-	}
-	out, used, err := c.ex.dec.Decode(data)
-	if len(out) > 0 && !c.bodyData(out) {
-		return len(data)
-	}
+	ex := c.ex
+	chunk, used, err := ex.body.Next(data)
 	if err != nil {
 		c.reject(err)
 		return len(data)
 	}
-	if c.ex.dec.Done() {
-		c.ex.dec.Trailers.All()(func(k, v string) bool { c.ex.req.Trailer.Add(k, v); return true })
+	switch {
+	case chunk == nil, c.earlyFinish:
+		// nothing, or a body nobody wants any more: dropped
+	case ex.gzipped:
+		ex.zbody = append(ex.zbody, chunk...)
+	default:
+		if err := ex.delegate.DataReceived(chunk); err != nil {
+			c.reject(err)
+			return len(data)
+		}
+		if c.state != stBody {
+			return used // closed, or taken over
+		}
+	}
+	if ex.body.Done() {
+		if tr := ex.body.Trailers(); tr.Len() > 0 {
+			for k, v := range tr.All() {
+				ex.req.Trailer.Add(k, v)
+			}
+		}
 		c.bodyDone()
 	}
 	return used
 }
 
-// bodyData passes a chunk to the body receiver or the buffer, and reports
-// whether reading may go on.
-func (c *conn) bodyData(chunk []byte) bool {
-	if len(chunk) == 0 {
-		return true
-	}
-	if c.ex.recv != nil {
-		if err := c.ex.recv.DataReceived(chunk); err != nil {
-			c.reject(err)
-			return false
-		}
-		return true
-	}
-	if int64(len(c.ex.body)+len(chunk)) > c.srv.cfg.MaxBodySize {
-		c.reject(errBodyTooLarge)
-		return false
-	}
-	c.ex.body = append(c.ex.body, chunk...)
-	return true
-}
-
+// bodyDone runs when the body is complete: the delegate has the whole
+// request.
 func (c *conn) bodyDone() {
+	ex := c.ex
 	if c.earlyFinish {
 		c.earlyFinish = false
 		c.state = stHandling
 		c.finishRequest()
 		return
 	}
-	if c.ex.gzipRecv != nil {
-		if err := inflateTo(c.ex.gzipRecv, c.ex.body); err != nil {
+	if ex.gzipped {
+		var inflated int64
+		err := http1.Inflate(ex.zbody, ex.maxBody, func(p []byte) error {
+			inflated += int64(len(p))
+			if c.earlyFinish || c.state != stBody {
+				return nil
+			}
+			return ex.delegate.DataReceived(p)
+		})
+		if err != nil {
 			c.reject(err)
 			return
 		}
-		c.dispatch()
-		return
-	}
-	if c.ex.recv == nil {
-		c.ex.req.Body = c.ex.body
-		if c.ex.req.Header.Get("X-Consumed-Content-Encoding") == "gzip" && c.srv.cfg.DecompressRequest {
-			body, err := gunzip(c.ex.body, c.srv.cfg.MaxBodySize)
-			if err != nil {
-				c.reject(err)
-				return
-			}
-			c.ex.req.Body = body
-			c.ex.req.Header.Set("Content-Length", strconv.Itoa(len(body)))
+		if c.state != stBody {
+			return
 		}
-	}
-	c.dispatch()
-}
-
-// inflateTo streams the inflated gzip body b to recv in chunks.
-func inflateTo(recv BodyReceiver, b []byte) error {
-	zr, err := gzip.NewReader(bytes.NewReader(b))
-	if err != nil {
-		return badRequest("bad gzip body: " + err.Error())
-	}
-	buf := make([]byte, 32<<10)
-	for {
-		n, err := io.ReadFull(zr, buf)
-		if n > 0 {
-			if rerr := recv.DataReceived(buf[:n]); rerr != nil {
-				return rerr
-			}
+		if c.earlyFinish {
+			c.earlyFinish = false
+			c.state = stHandling
+			c.finishRequest()
+			return
 		}
-		switch err {
-		case nil:
-		case io.EOF, io.ErrUnexpectedEOF:
-			if err == io.ErrUnexpectedEOF && n == 0 {
-				return badRequest("bad gzip body: truncated")
-			}
-			return nil
-		default:
-			return badRequest("bad gzip body: " + err.Error())
-		}
+		ex.req.Header.Set("Content-Length", strconv.FormatInt(inflated, 10))
 	}
-}
-
-func gunzip(b []byte, limit int64) ([]byte, error) {
-	zr, err := gzip.NewReader(bytes.NewReader(b))
-	if err != nil {
-		return nil, badRequest("bad gzip body: " + err.Error())
+	c.state = stHandling
+	c.deadline = 0
+	ex.delegate.Finish()
+	if c.state == stHandling && !c.s.Closed() {
+		// The delegate answers later: stop reading meanwhile.
+		c.pause()
 	}
-	out, err := io.ReadAll(io.LimitReader(zr, limit+1))
-	if err != nil {
-		return nil, badRequest("bad gzip body: " + err.Error())
-	}
-	if int64(len(out)) > limit {
-		return nil, errBodyTooLarge
-	}
-	return out, nil
 }

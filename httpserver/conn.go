@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/gornado/gornado/httputil"
+	"github.com/gornado/gornado/internal/http1"
 	"github.com/gornado/gornado/iostream"
 )
 
@@ -15,8 +16,9 @@ import (
 const (
 	stHead     = iota // waiting for (the rest of) a request head
 	stBody            // reading a request body
-	stHandling        // the handler has the request
+	stHandling        // the delegate has the whole request
 	stClosed
+	stDetached // the connection was taken over (Response.Detach)
 )
 
 // conn is one HTTP/1.1 connection: a state machine driven by the stream's
@@ -33,11 +35,10 @@ type conn struct {
 	idx      int32 // index in srv.conns; -1 once dropped
 
 	state       uint8
-	inData      bool // inside HandleRead: don't re-enter the stream
 	headStarted bool // some bytes of the next head arrived
 	closeAfter  bool
 	earlyFinish bool // the response finished before the body was read
-	paused      bool // reading stopped while an asynchronous handler runs
+	paused      bool // reading stopped (a delegate's pause, or an answer to come)
 	https       bool
 }
 
@@ -72,12 +73,16 @@ func (c *conn) protocol() string {
 // HandleRead is the stream's read handler: it parses what arrived and
 // returns how much it consumed; what it leaves (a partial head, a
 // pipelined request while a handler runs) is offered again with the next
-// bytes, or when the response finishes.
-func (c *conn) HandleRead(data []byte) int {
-	c.inData = true
-	defer func() { c.inData = false }()
-	n := 0
-	for n < len(data) {
+// bytes, or when reading resumes. Every delegate call happens under it,
+// so a delegate's panic is recovered here.
+func (c *conn) HandleRead(data []byte) (n int) {
+	defer func() {
+		if v := recover(); v != nil {
+			c.panicked(v)
+			n = len(data)
+		}
+	}()
+	for n < len(data) && !c.paused {
 		switch c.state {
 		case stHead:
 			used, ok := c.readHead(data[n:])
@@ -96,6 +101,17 @@ func (c *conn) HandleRead(data []byte) int {
 		}
 	}
 	return n
+}
+
+// panicked answers a request whose delegate panicked: 500 if nothing was
+// sent yet, else the connection is cut.
+func (c *conn) panicked(v any) {
+	c.srv.log.Error("httpserver: handler panicked", "panic", v, "stack", string(debug.Stack()))
+	if c.ex != nil && !c.ex.resp.started && !c.ex.resp.finished {
+		c.reject(errHandlerPanicked)
+	} else {
+		c.close()
+	}
 }
 
 // readHead parses a complete head, if one has arrived, and reports
@@ -121,18 +137,20 @@ func (c *conn) readHead(data []byte) (int, bool) {
 	return end, true
 }
 
-func (c *conn) startRequest(head []byte) error {
+// parseHead fills the exchange's request from its head and returns the
+// body's framing.
+func (c *conn) parseHead(head []byte) (length int64, chunked bool, err error) {
 	r := &c.ex.req
 	// One string for the whole head: every string of the request is a
 	// substring of it, the one allocation a request costs.
 	rl, err := httputil.ParseRequestHead(string(head), &r.Header)
 	if err != nil {
-		return err
+		return 0, false, err
 	}
 	r.Method, r.Target, r.Version = rl.Method, rl.Target, rl.Version
-	length, chunked, err := httputil.BodyLength(&r.Header, true)
+	length, chunked, err = httputil.BodyLength(&r.Header, true)
 	if err != nil {
-		return err
+		return 0, false, err
 	}
 	hosts := 0
 	for name := range r.Header.All() {
@@ -141,113 +159,117 @@ func (c *conn) startRequest(head []byte) error {
 		}
 	}
 	if hosts > 1 || (hosts == 0 && r.Version == "HTTP/1.1") {
-		return badRequest("a request needs exactly one Host header")
+		return 0, false, badRequest("a request needs exactly one Host header")
 	}
 	r.splitTarget()
 	if r.Host == "" {
 		r.Host = r.Header.Get("Host")
 	}
-	connHdr := r.Header.Get("Connection")
-	if r.Version == "HTTP/1.1" {
-		r.keepOpen = !tokenListHas(connHdr, "close")
-	} else {
-		r.keepOpen = tokenListHas(connHdr, "keep-alive")
-		if chunked {
-			c.closeAfter = true // RFC 9112 §6.1: faulty framing in 1.0
-		}
+	r.keepOpen = http1.KeepAlive(r.Version, &r.Header)
+	if chunked && r.Version != "HTTP/1.1" {
+		c.closeAfter = true // RFC 9112 §6.1: faulty framing in 1.0
 	}
 	r.RemoteIP = c.peerIP
 	r.Protocol = c.protocol()
 	if c.srv.cfg.XHeaders {
 		r.applyXHeaders(c.srv.cfg.TrustedDownstream)
 	}
-	c.ex.chunked = chunked
-	c.ex.bodyLeft = length
-	if chunked {
-		c.ex.dec.Reset()
+	return length, chunked, nil
+}
+
+func (c *conn) startRequest(head []byte) error {
+	ex := c.ex
+	r := &ex.req
+	length, chunked, err := c.parseHead(head)
+	if err != nil {
+		return err
 	}
 	hasBody := chunked || length > 0
 	expectContinue := hasBody && r.Version == "HTTP/1.1" && strings.EqualFold(r.Header.Get("Expect"), "100-continue")
-	gzipped := hasBody && c.srv.cfg.DecompressRequest && strings.EqualFold(r.Header.Get("Content-Encoding"), "gzip")
-	if gzipped {
-		// As Tornado: the handler sees the body as if sent uncompressed.
+	ex.gzipped = hasBody && c.srv.cfg.DecompressRequest && strings.EqualFold(r.Header.Get("Content-Encoding"), "gzip")
+	if ex.gzipped {
+		// As Tornado: the delegate sees the body as if sent uncompressed.
 		r.Header.Del("Content-Encoding")
 		r.Header.Set("X-Consumed-Content-Encoding", "gzip")
 	}
-	if sh, ok := c.srv.handler.(StreamHandler); ok {
-		c.ex.recv = sh.HeadersReceived(&c.ex.resp, r)
-		if c.ex.resp.finished {
-			c.afterEarlyFinish(hasBody && !expectContinue && length <= c.srv.cfg.MaxBodySize)
+	ex.delegate = c.srv.handler.StartRequest(&ex.resp, r)
+	if err := ex.delegate.HeadersReceived(&ex.resp, r); err != nil {
+		return err
+	}
+	switch {
+	case c.state != stHead:
+		return nil // closed, or taken over
+	case ex.resp.finished:
+		// Answered from the head alone. The body is read and dropped, so
+		// the connection can serve the next request, unless reading it
+		// is not worth it: the client waits for a 100 Continue that will
+		// not come, or the body is too large.
+		ex.body.Reset(length, chunked, ex.maxBody)
+		if !hasBody {
+			c.state = stHandling
+			c.finishRequest()
 			return nil
 		}
-	}
-	if c.ex.recv == nil && length > c.srv.cfg.MaxBodySize {
-		return errBodyTooLarge // a streamed body's receiver sets its own limit
-	}
-	if gzipped && c.ex.recv != nil {
-		// Inflating needs the whole compressed body (compress/flate pulls
-		// from a reader); the inflated body still streams to the receiver.
-		c.ex.gzipRecv, c.ex.recv = c.ex.recv, nil
-	}
-	if expectContinue {
-		c.s.Send(continueLine) // only now that the body is wanted
-	}
-	if hasBody {
+		if expectContinue || ex.body.CheckLimit() != nil {
+			c.closeAfter = true
+			c.state = stHandling
+			c.finishRequest()
+			return nil
+		}
+		c.earlyFinish = true
+		c.resume()
 		c.state = stBody
 		c.deadline = c.srv.now + int64(c.srv.cfg.BodyTimeout)
 		return nil
 	}
-	c.dispatch()
+	ex.body.Reset(length, chunked, ex.maxBody)
+	if !hasBody {
+		c.bodyDone()
+		return nil
+	}
+	c.state = stBody
+	c.deadline = c.srv.now + int64(c.srv.cfg.BodyTimeout)
+	ex.wantContinue = expectContinue
+	if !c.paused {
+		// Else when the delegate resumes reading: it may raise the
+		// limit meanwhile (SetMaxBodySize).
+		return c.startBody()
+	}
 	return nil
 }
 
-// afterEarlyFinish ends a request that the handler answered from its head
-// alone. An outstanding body is read and dropped, so the connection can
-// serve the next request, unless reading it is not worth it (the client
-// waits for a 100 Continue that will not come, or the body is too
-// large): then the connection closes after the response.
-func (c *conn) afterEarlyFinish(readBody bool) {
-	c.earlyFinish = false
-	if c.ex.bodyLeft > 0 || c.ex.chunked {
-		if readBody {
-			c.earlyFinish = true
-			c.ex.recv = discard{}
-			c.state = stBody
-			c.deadline = c.srv.now + int64(c.srv.cfg.BodyTimeout)
-			return
-		}
-		c.closeAfter = true
+// startBody starts reading a body the delegate is ready for: a declared
+// length over the limit is refused first, then the client gets the 100
+// Continue it may wait for.
+func (c *conn) startBody() error {
+	ex := c.ex
+	if err := ex.body.CheckLimit(); err != nil {
+		return err
 	}
-	c.state = stHandling
-	c.finishRequest()
+	if ex.wantContinue {
+		ex.wantContinue = false
+		c.s.Send(continueLine)
+	}
+	return nil
 }
 
-// discard drops a body nobody wants.
-type discard struct{}
-
-func (discard) DataReceived([]byte) error { return nil }
-
-// dispatch hands the complete request to the handler.
-func (c *conn) dispatch() {
-	c.state = stHandling
-	c.deadline = 0
-	defer func() {
-		if v := recover(); v != nil {
-			c.srv.log.Error("httpserver: handler panicked", "panic", v, "stack", string(debug.Stack()))
-			if !c.ex.resp.started && !c.ex.resp.finished {
-				c.reject(errHandlerPanicked)
-			} else {
-				c.close()
-			}
-		}
-	}()
-	c.srv.handler.ServeRequest(&c.ex.resp, &c.ex.req)
-	if c.state == stHandling && !c.s.Closed() {
-		// The handler answers later: stop reading meanwhile, so a client
-		// pipelining requests waits in the kernel, not in our buffer. The
-		// stream still notices the client closing (for long polls).
+// pause stops reading: the kernel holds what the client sends meanwhile,
+// so a client pipelining requests (or pushing a body nobody is ready
+// for) waits there, not in our buffer. The stream still notices the
+// client closing, for long polls.
+func (c *conn) pause() {
+	if !c.paused && c.state != stClosed && c.state != stDetached {
 		c.paused = true
 		c.s.SetReadHandler(nil)
+	}
+}
+
+// resume reads again, delivering at once what is buffered (from inside a
+// read, the delivery simply goes on).
+func (c *conn) resume() {
+	if c.paused {
+		c.paused = false
+		c.s.SetReadHandler(c)
 	}
 }
 
@@ -259,13 +281,26 @@ func (c *conn) willClose() bool {
 // finishRequest runs when the response is finished: the connection closes
 // once the response is flushed, or waits for the next request.
 func (c *conn) finishRequest() {
-	if c.state == stClosed {
+	if c.state == stClosed || c.state == stDetached {
 		return
 	}
+	c.ex.done = true
 	if c.state == stHead || c.state == stBody {
-		// Finished before the body was read (from HeadersReceived or a
-		// BodyReceiver): finish once the body is dealt with.
-		c.earlyFinish = true
+		// Finished before the body was read (from HeadersReceived or
+		// DataReceived): the body is dropped, then the exchange ends.
+		if c.state == stBody && !c.earlyFinish {
+			c.earlyFinish = true
+			if c.ex.wantContinue {
+				// The client holds the body back for a 100 Continue
+				// that will not come: close after the answer.
+				c.ex.wantContinue = false
+				c.closeAfter = true
+				c.state = stHandling
+				c.finishRequest()
+				return
+			}
+			c.resume()
+		}
 		return
 	}
 	if c.willClose() {
@@ -278,17 +313,29 @@ func (c *conn) finishRequest() {
 	c.state = stHead
 	c.headStarted = false
 	c.deadline = c.srv.now + int64(c.srv.cfg.IdleTimeout)
-	if c.paused {
-		c.paused = false
-		c.s.SetReadHandler(c) // delivers a pipelined request at once
+	c.resume() // delivers a pipelined request at once
+}
+
+// detach hands the connection over: the server forgets it, and the
+// stream is the caller's, with whatever it has buffered.
+func (c *conn) detach() {
+	if c.ex != nil {
+		c.ex.done = true
 	}
+	c.state = stDetached
+	c.paused = false
+	c.deadline = 0
+	c.s.SetReadHandler(nil)
+	c.s.SetCloseCallback(nil)
+	c.ex = nil // the caller may still hold the request
+	c.srv.removeConn(c)
 }
 
 // reject answers a request that cannot be served (bad syntax, a limit)
 // with an error status and closes the connection; the handler is never
 // called (or, if it was, its response is abandoned).
 func (c *conn) reject(err error) {
-	if c.state == stClosed {
+	if c.state == stClosed || c.state == stDetached {
 		return
 	}
 	status := statusOf(err)
@@ -311,36 +358,38 @@ func (c *conn) reject(err error) {
 	if c.ex != nil {
 		c.ex.resp.finished = true
 	}
+	c.paused = true
 	c.s.SetReadHandler(nil)
 	c.s.OnFlush(c.close)
 }
 
 func (c *conn) close() { c.s.Close() }
 
-// onClose is the stream's close callback.
+// onClose is the stream's close callback. A delegate whose response is
+// not finished hears of it (OnConnectionClose).
 func (c *conn) onClose() {
-	wasHandling := c.state == stHandling && c.ex != nil && !c.ex.resp.finished
+	ex := c.ex
 	c.state = stClosed
-	if wasHandling && c.ex.resp.onClose != nil {
-		c.ex.resp.onClose()
-	}
 	// An exchange whose handler still holds it is left to the collector.
 	c.ex = nil
 	c.srv.removeConn(c)
+	if ex != nil && ex.delegate != nil && !ex.done {
+		ex.done = true
+		c.notifyClose(ex.delegate)
+	}
+}
+
+// notifyClose calls d.OnConnectionClose, recovering a panic.
+func (c *conn) notifyClose(d MessageDelegate) {
+	defer func() {
+		if v := recover(); v != nil {
+			c.srv.log.Error("httpserver: OnConnectionClose panicked", "panic", v, "stack", string(debug.Stack()))
+		}
+	}()
+	d.OnConnectionClose()
 }
 
 // expired reports whether the connection's deadline passed at now.
 func (c *conn) expired(now int64) bool {
 	return c.deadline != 0 && now > c.deadline && c.state != stHandling
-}
-
-func tokenListHas(list, token string) bool {
-	for list != "" {
-		var t string
-		t, list, _ = strings.Cut(list, ",")
-		if strings.EqualFold(strings.TrimSpace(t), token) {
-			return true
-		}
-	}
-	return false
 }

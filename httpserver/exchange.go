@@ -1,6 +1,6 @@
 package httpserver
 
-import "github.com/gornado/gornado/httputil"
+import "github.com/gornado/gornado/internal/http1"
 
 // exchange is one request and its response: everything a connection needs
 // only while a request is in progress. The server keeps finished exchanges
@@ -9,16 +9,22 @@ import "github.com/gornado/gornado/httputil"
 type exchange struct {
 	req      Request
 	resp     Response
-	bodyLeft int64
-	chunked  bool
-	dec      httputil.ChunkedDecoder
-	body     []byte
-	recv     BodyReceiver
-	gzipRecv BodyReceiver // a streamed body that arrives gzipped
+	body     http1.Body      // frames the request body
+	delegate MessageDelegate // the request's, from Handler.StartRequest
+	serve    HandlerFunc     // HandlerFunc's delegate calls it
+	maxBody  int64           // the body limit (SetMaxBodySize)
+	zbody    []byte          // a gzipped body, inflated once complete
+	gzipped  bool
+	// wantContinue: the client waits for 100 Continue, which goes out
+	// when the body is first read (after a paused HeadersReceived).
+	wantContinue bool
+	// done: the handler finished the response (or took the connection
+	// over); OnConnectionClose is not due any more.
+	done bool
 }
 
 // maxFreeExchanges bounds the free list; maxKeptBody bounds the body
-// buffer an exchange keeps for reuse.
+// buffers an exchange keeps for reuse.
 const (
 	maxFreeExchanges = 1024
 	maxKeptBody      = 64 << 10
@@ -34,19 +40,21 @@ func (s *Server) takeExchange(c *conn) *exchange {
 	} else {
 		ex = &exchange{}
 	}
-	ex.resp.reset(c, &ex.req)
+	ex.resp.reset(c, ex)
+	ex.maxBody = s.cfg.MaxBodySize
 	return ex
 }
 
 // releaseExchange takes back an exchange whose response is finished.
 func (s *Server) releaseExchange(ex *exchange) {
 	ex.req.reset()
-	ex.resp.c, ex.resp.r, ex.resp.onClose = nil, nil, nil
-	ex.recv, ex.gzipRecv = nil, nil
-	if cap(ex.body) > maxKeptBody {
-		ex.body = nil
+	ex.resp.c, ex.resp.ex, ex.resp.onClose = nil, nil, nil
+	ex.delegate, ex.serve = nil, nil
+	ex.gzipped, ex.wantContinue, ex.done = false, false, false
+	if cap(ex.zbody) > maxKeptBody {
+		ex.zbody = nil
 	} else {
-		ex.body = ex.body[:0]
+		ex.zbody = ex.zbody[:0]
 	}
 	if cap(ex.resp.body) > maxKeptBody {
 		ex.resp.body = nil

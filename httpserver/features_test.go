@@ -98,31 +98,43 @@ func TestFlushStreamsChunkedAndFinishesLater(t *testing.T) {
 	assert.Contains(t, string(raw), "Connection: close")
 }
 
-// upload streams the body through a BodyReceiver and answers its size.
-type upload struct{ n int }
+// upload is a Handler of its own: it takes the body chunk by chunk as a
+// MessageDelegate and answers its size.
+type upload struct {
+	n    int
+	w    *httpserver.Response
+	r    *httpserver.Request
+	fail bool
+}
 
-func (u *upload) HeadersReceived(w *httpserver.Response, r *httpserver.Request) httpserver.BodyReceiver {
-	u.n = 0
-	if r.Header.Get("X-Refuse") != "" {
-		return refuse{}
+func (u *upload) StartRequest(w *httpserver.Response, r *httpserver.Request) httpserver.MessageDelegate {
+	return &upload{w: w, r: r}
+}
+
+func (u *upload) HeadersReceived(w *httpserver.Response, r *httpserver.Request) error {
+	u.fail = r.Header.Get("X-Refuse") != ""
+	w.SetMaxBodySize(4 << 20) // more than the server buffers
+	return nil
+}
+
+func (u *upload) DataReceived(chunk []byte) error {
+	if u.fail {
+		return &httpserver.StatusError{Code: 415, Msg: "no thanks"}
 	}
-	return u
-}
-func (u *upload) DataReceived(chunk []byte) error { u.n += len(chunk); return nil }
-func (u *upload) ServeRequest(w *httpserver.Response, r *httpserver.Request) {
-	fmt.Fprintf(w, "streamed=%d buffered=%d", u.n, len(r.Body))
-	w.Finish()
+	u.n += len(chunk)
+	return nil
 }
 
-type refuse struct{}
-
-func (refuse) DataReceived([]byte) error {
-	return &httpserver.StatusError{Code: 415, Msg: "no thanks"}
+func (u *upload) Finish() {
+	fmt.Fprintf(u.w, "streamed=%d buffered=%d", u.n, len(u.r.Body))
+	u.w.Finish()
 }
+
+func (u *upload) OnConnectionClose() {}
 
 func TestStreamedBodyBeyondBufferLimit(t *testing.T) {
 	// A 1 MiB body through a server whose bodies are capped at 64 KiB:
-	// streamed bodies are not buffered, so the cap does not apply.
+	// the delegate streams it, and raises the cap for its request.
 	addr := serve(t, &upload{}, httpserver.Config{MaxBodySize: 64 << 10})
 	body := strings.Repeat("x", 1<<20)
 	resp, got := roundTrip(t, addr, "PUT / HTTP/1.1\r\nHost: x\r\nContent-Length: "+strconv.Itoa(len(body))+"\r\n\r\n"+body)

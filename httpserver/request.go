@@ -55,7 +55,11 @@ func (r *Request) reset() {
 	r.Method, r.Target, r.Version, r.Path, r.Query, r.Host = "", "", "", "", "", ""
 	r.Header.Reset()
 	r.Trailer.Reset()
-	r.Body = nil
+	if cap(r.Body) > maxKeptBody {
+		r.Body = nil
+	} else {
+		r.Body = r.Body[:0]
+	}
 }
 
 // splitTarget fills Path, Query and, for an absolute-form target, Host.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gornado/gornado/future"
 	"github.com/gornado/gornado/httputil"
+	"github.com/gornado/gornado/internal/http1"
 )
 
 // ErrFinished is returned by Finish, Write and Flush on a response that
@@ -24,6 +25,7 @@ var ErrConnectionClosed = errors.New("httpserver: connection closed")
 // (HTTP/1.0). Loop-only; valid until Finish.
 type Response struct {
 	c        *conn
+	ex       *exchange
 	r        *Request
 	status   int
 	reason   string // "" for the standard phrase
@@ -37,8 +39,8 @@ type Response struct {
 	onClose  func()
 }
 
-func (w *Response) reset(c *conn, r *Request) {
-	w.c, w.r = c, r
+func (w *Response) reset(c *conn, ex *exchange) {
+	w.c, w.ex, w.r = c, ex, &ex.req
 	w.status, w.reason = 200, ""
 	w.header.Reset()
 	w.body = w.body[:0]
@@ -186,7 +188,7 @@ func (w *Response) appendHead(out []byte, final bool) []byte {
 	if !w.header.Has("Date") {
 		out = append(out, c.srv.date()...)
 	}
-	if tokenListHas(w.header.Get("Connection"), "close") {
+	if http1.WantsClose(&w.header) {
 		c.closeAfter = true
 	}
 	if c.willClose() {

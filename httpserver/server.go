@@ -12,37 +12,6 @@ import (
 	"github.com/gornado/gornado/iostream"
 )
 
-// Handler serves whole requests: the server has read the body into
-// r.Body before ServeRequest is called. The handler answers through w and
-// must call w.Finish, at once or later (from a callback or a coroutine).
-type Handler interface {
-	ServeRequest(w *Response, r *Request)
-}
-
-// HandlerFunc adapts a function to Handler.
-type HandlerFunc func(w *Response, r *Request)
-
-// ServeRequest calls f(w, r).
-func (f HandlerFunc) ServeRequest(w *Response, r *Request) { f(w, r) }
-
-// StreamHandler is a Handler that sees a request when its head arrives,
-// before the body (Tornado's HTTPMessageDelegate.headers_received). If
-// HeadersReceived returns a BodyReceiver, body chunks go to it as they
-// arrive instead of into r.Body; ServeRequest follows the last chunk. It
-// may also answer and Finish at once, from the head alone.
-type StreamHandler interface {
-	Handler
-	HeadersReceived(w *Response, r *Request) BodyReceiver
-}
-
-// BodyReceiver takes a request body chunk by chunk (Tornado's
-// data_received). chunk is valid only during the call. An error ends the
-// request with its status (a *StatusError's, else 400) and closes the
-// connection.
-type BodyReceiver interface {
-	DataReceived(chunk []byte) error
-}
-
 // Server is an HTTP/1.1 server on one loop. Each connection is a state
 // machine driven by the loop's read and write events: no goroutine per
 // connection, and a handler that never waits costs no goroutine switch.

@@ -99,6 +99,11 @@ var (
 	// Status 413.
 	ErrBodyTooLarge = newKind("body too large", 413)
 
+	// ErrBadGzip reports a body sent with Content-Encoding: gzip that does
+	// not inflate: a bad header, corrupt data, or a stream cut short (a
+	// missing end of the deflate data, CRC or length). Status 400.
+	ErrBadGzip = newKind("malformed gzip body", 400)
+
 	// ErrBadMultipart reports a malformed multipart/form-data body: missing
 	// or invalid boundary, no closing delimiter, a part without headers or
 	// without a form-data Content-Disposition carrying a name. Status 400.

@@ -184,3 +184,18 @@ func (h *Headers) WriteTo(w io.Writer) (int64, error) {
 
 // String returns the fields formatted as by AppendTo.
 func (h *Headers) String() string { return string(h.AppendTo(nil)) }
+
+// TokenListContains reports whether the comma-separated list (the value
+// of Connection, say) has token as one of its elements, compared
+// case-insensitively with surrounding whitespace ignored: "close" is in
+// "keep-alive, Close", but not in "closed".
+func TokenListContains(list, token string) bool {
+	for list != "" {
+		var elem string
+		elem, list, _ = strings.Cut(list, ",")
+		if equalFold(trimOWS(elem), token) {
+			return true
+		}
+	}
+	return false
+}

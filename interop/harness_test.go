@@ -96,21 +96,58 @@ type echo struct {
 //	/big?size=N&chunk=M N bytes of pattern(N), flushed M at a time by a
 //	                    coroutine that awaits each Flush (chunked on 1.1)
 //	/stream...          like the echo, but the body is taken chunk by chunk
-//	                    by a BodyReceiver (StreamHandler) instead of buffered
+//	                    by the request's delegate instead of buffered
 //	/reject...          answered 403 from the head alone, body unread
 //	anything else       the echo, as JSON
 //
-// It is loop-only, like every handler, so its maps need no lock.
+// It is loop-only, like every handler. Each request's state lives in its
+// delegate (testRequest).
 type testHandler struct {
 	loop *ioloop.IOLoop
 	srv  *httpserver.Server
 	seq  int
-	recv map[*httpserver.Request]*hashReceiver // streamed bodies in progress
 }
 
 func newTestHandler(l *ioloop.IOLoop) *testHandler {
-	return &testHandler{loop: l, recv: map[*httpserver.Request]*hashReceiver{}}
+	return &testHandler{loop: l}
 }
+
+// testRequest is one request's delegate: it hashes a /stream body as it
+// arrives, or collects any other, and serves the request at its end.
+type testRequest struct {
+	h  *testHandler
+	w  *httpserver.Response
+	r  *httpserver.Request
+	rc *hashReceiver
+}
+
+func (h *testHandler) StartRequest(w *httpserver.Response, r *httpserver.Request) httpserver.MessageDelegate {
+	return &testRequest{h: h, w: w, r: r}
+}
+
+func (tr *testRequest) HeadersReceived(w *httpserver.Response, r *httpserver.Request) error {
+	switch {
+	case strings.HasPrefix(r.Path, "/stream"):
+		tr.rc = &hashReceiver{h: sha256.New()}
+	case strings.HasPrefix(r.Path, "/reject"):
+		w.SetStatus(403)
+		w.Header().Set("Content-Type", "text/plain")
+		w.WriteString("rejected from the head\n")
+		w.Finish()
+	}
+	return nil
+}
+
+func (tr *testRequest) DataReceived(chunk []byte) error {
+	if tr.rc != nil {
+		return tr.rc.DataReceived(chunk)
+	}
+	tr.r.Body = append(tr.r.Body, chunk...)
+	return nil
+}
+
+func (tr *testRequest) Finish()            { tr.h.serveRequest(tr.w, tr.r, tr.rc) }
+func (tr *testRequest) OnConnectionClose() {}
 
 // hashReceiver hashes a streamed body as it arrives.
 type hashReceiver struct {
@@ -126,22 +163,7 @@ func (r *hashReceiver) DataReceived(chunk []byte) error {
 	return nil
 }
 
-func (h *testHandler) HeadersReceived(w *httpserver.Response, r *httpserver.Request) httpserver.BodyReceiver {
-	switch {
-	case strings.HasPrefix(r.Path, "/stream"):
-		rc := &hashReceiver{h: sha256.New()}
-		h.recv[r] = rc
-		return rc
-	case strings.HasPrefix(r.Path, "/reject"):
-		w.SetStatus(403)
-		w.Header().Set("Content-Type", "text/plain")
-		w.WriteString("rejected from the head\n")
-		w.Finish()
-	}
-	return nil
-}
-
-func (h *testHandler) ServeRequest(w *httpserver.Response, r *httpserver.Request) {
+func (h *testHandler) serveRequest(w *httpserver.Response, r *httpserver.Request, rc *hashReceiver) {
 	h.seq++
 	q, _ := url.ParseQuery(r.Query)
 	switch {
@@ -197,8 +219,7 @@ func (h *testHandler) ServeRequest(w *httpserver.Response, r *httpserver.Request
 			k = strings.ToLower(k)
 			e.Trailer[k] = append(e.Trailer[k], v)
 		}
-		if rc := h.recv[r]; rc != nil {
-			delete(h.recv, r)
+		if rc != nil {
 			e.Streamed, e.Chunks = true, rc.chunks
 			e.BodyLen, e.BodySHA256 = rc.n, hex.EncodeToString(rc.h.Sum(nil))
 		} else {

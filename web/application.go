@@ -7,7 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/gornado/gornado/gen"
 	"github.com/gornado/gornado/httpserver"
 	"github.com/gornado/gornado/ioloop"
 )
@@ -26,7 +25,6 @@ type Application struct {
 	settings Settings
 	router   *router
 	fallback *rule
-	streams  bool // some route's handler streams its request body
 	logger   *slog.Logger
 	access   *slog.Logger
 	bufs     sync.Pool
@@ -69,7 +67,7 @@ func NewApplication(routes []Route, settings Settings) (*Application, error) {
 	for _, ru := range rt.rules {
 		if ru.Handler != nil {
 			if _, ok := ru.Handler().(BodyStreamer); ok {
-				ru.streams, a.streams = true, true
+				ru.streams = true
 			}
 		}
 	}
@@ -81,7 +79,7 @@ func NewApplication(routes []Route, settings Settings) (*Application, error) {
 		return nil, err
 	}
 	if _, ok := def().(BodyStreamer); ok {
-		a.fallback.streams, a.streams = true, true
+		a.fallback.streams = true
 	}
 	return a, nil
 }
@@ -103,11 +101,7 @@ func (a *Application) ReverseURL(name string, args ...any) (string, error) {
 // Handler returns the httpserver.Handler that serves the application on
 // loop, for an httpserver.Server or Group of your own.
 func (a *Application) Handler(loop *ioloop.IOLoop) httpserver.Handler {
-	s := &loopServer{app: a, loop: loop}
-	if a.streams {
-		return &streamingServer{loopServer: s, pending: make(map[*httpserver.Response]*bodyStream)}
-	}
-	return s
+	return &loopServer{app: a, loop: loop}
 }
 
 // Listen starts an HTTP server for the application on loop, listening on
@@ -157,9 +151,6 @@ func (a *Application) newHandler(loop *ioloop.IOLoop, ru *rule, args []string, o
 
 // release returns what the handler borrowed, once it is finished.
 func (h *RequestHandler) release() {
-	if h.stream != nil {
-		h.stream.end()
-	}
 	if h.gz != nil {
 		h.gz.release()
 		h.gz = nil
@@ -186,27 +177,6 @@ func (h *RequestHandler) onConnectionClose() {
 	if c, ok := h.self.(ConnectionCloser); ok {
 		h.safely(c.OnConnectionClose)
 	}
-}
-
-// loopServer serves the application's requests on one loop.
-type loopServer struct {
-	app  *Application
-	loop *ioloop.IOLoop
-}
-
-// ServeRequest routes a request and runs its handler as a coroutine.
-func (s *loopServer) ServeRequest(w *httpserver.Response, r *httpserver.Request) {
-	s.app.serve(s.loop, w, r)
-}
-
-func (a *Application) serve(loop *ioloop.IOLoop, out responder, sr *httpserver.Request) {
-	ru, args := a.route(sr)
-	if ru.HTTPHandler != nil {
-		a.serveMounted(loop, ru.HTTPHandler, out, sr)
-		return
-	}
-	h := a.newHandler(loop, ru, args, out, sr)
-	gen.Go(loop, h.execute)
 }
 
 // logRequest writes the access log record of a finished request.

@@ -112,16 +112,15 @@ func (a *Application) serveBridged(loop *ioloop.IOLoop, ru *rule, args []string,
 	body := sr.Body
 	sr.Body = nil
 	h := a.newHandler(loop, ru, args, b, sr)
-	bs := &bodyStream{h: h, recv: h.self.(BodyStreamer)}
-	bs.done.Init(loop)
-	h.stream = bs
-	gen.Go(loop, h.execute)
-	// The coroutine starts in a later callback: the body waits for
-	// Prepare as it would from the server.
-	if len(body) > 0 {
-		bs.pending = append(bs.pending, body)
+	// The body waits for Prepare as it would from the server, then
+	// comes as one chunk.
+	bs := newBodyStream(h)
+	bs.start = func() {
+		if len(body) == 0 || bs.deliver(body) == nil {
+			bs.complete()
+		}
 	}
-	bs.complete()
+	gen.Go(loop, h.execute)
 }
 
 // bridgeRequest builds the server request of r, whose body was read.

@@ -3,7 +3,6 @@ package web
 import (
 	"github.com/gornado/gornado/future"
 	"github.com/gornado/gornado/gen"
-	"github.com/gornado/gornado/httpserver"
 )
 
 // BodyStreamer is a handler that takes its request body chunk by chunk as
@@ -11,44 +10,43 @@ import (
 // @stream_request_body), for uploads larger than memory.
 //
 // The handler is made when the request's head arrives; the XSRF check and
-// Prepare run first (Prepare may set limits, or refuse with an error);
-// then DataReceived gets each chunk, valid only during the call; the
-// method (Put, Post...) runs once the body is complete. An error from
+// Prepare run first, while the body waits in the kernel (Prepare may set
+// a larger limit with SetMaxBodySize, or refuse with an error); then
+// DataReceived gets each chunk, valid only during the call; the method
+// (Put, Post...) runs once the body is complete. An error from
 // DataReceived ends the request with its status (see HTTPError) and
 // closes the connection: return NewHTTPError(413, ...) to refuse an
-// upload that grows too large.
+// upload that grows too large. The body is bounded, as any, by
+// Settings.Server.MaxBodySize unless the handler raises it.
 type BodyStreamer interface {
 	DataReceived(chunk []byte) error
 }
 
-// bodyStream feeds a streaming handler its body. Chunks that arrive while
-// Prepare runs are kept (copied) and replayed after it.
+// bodyStream feeds a streaming handler its body. The connection does not
+// read the body until the handler waits for it (after Prepare).
 type bodyStream struct {
-	h       *RequestHandler
-	recv    BodyStreamer
-	srv     *streamingServer
-	key     *httpserver.Response
-	ready   bool
-	pending [][]byte
-	done    future.Future[struct{}]
-	err     error
+	h     *RequestHandler
+	recv  BodyStreamer
+	start func() // reads the body: the connection's ResumeReading
+	done  future.Future[struct{}]
+	err   error
 }
 
-// DataReceived is the server's BodyReceiver side.
-func (b *bodyStream) DataReceived(chunk []byte) error {
-	switch {
-	case b.err != nil:
-		return b.err
-	case b.h.finished:
-		return nil // answered already: the server drops the rest
-	case !b.ready:
-		b.pending = append(b.pending, append([]byte(nil), chunk...))
-		return nil
-	}
-	return b.deliver(chunk)
+func newBodyStream(h *RequestHandler) *bodyStream {
+	b := &bodyStream{h: h, recv: h.self.(BodyStreamer)}
+	b.done.Init(h.loop)
+	h.stream = b
+	return b
 }
 
+// deliver passes a chunk to the handler.
 func (b *bodyStream) deliver(chunk []byte) error {
+	if b.err != nil {
+		return b.err
+	}
+	if b.h.finished {
+		return nil // answered already: the rest is dropped
+	}
 	if err := b.recv.DataReceived(chunk); err != nil {
 		b.fail(err)
 		return err
@@ -56,22 +54,7 @@ func (b *bodyStream) deliver(chunk []byte) error {
 	return nil
 }
 
-// start runs after Prepare: the chunks kept so far go to the handler.
-func (b *bodyStream) start() error {
-	b.ready = true
-	for len(b.pending) > 0 && b.err == nil {
-		c := b.pending[0]
-		b.pending = b.pending[1:]
-		if err := b.deliver(c); err != nil {
-			return err
-		}
-	}
-	b.pending = nil
-	return b.err
-}
-
 // complete runs when the whole body has arrived.
-// Chunks still kept (Prepare is running) are delivered by wait.
 func (b *bodyStream) complete() {
 	if b.err == nil {
 		b.done.SetResult(struct{}{})
@@ -85,52 +68,10 @@ func (b *bodyStream) fail(err error) {
 	}
 }
 
-// wait runs in the handler's coroutine: deliver what came during Prepare,
-// then wait for the end of the body.
+// wait runs in the handler's coroutine after Prepare: the body is read
+// now, and wait returns once it is complete.
 func (b *bodyStream) wait(co *gen.Co) error {
-	if err := b.start(); err != nil {
-		return err
-	}
+	b.start()
 	_, err := gen.Await(co, &b.done)
 	return err
-}
-
-// end forgets the stream once the handler is finished.
-func (b *bodyStream) end() {
-	if b.srv != nil {
-		delete(b.srv.pending, b.key)
-		b.srv = nil
-	}
-}
-
-// streamingServer is a loopServer for an application with streaming
-// routes: it routes at the head, so streaming handlers see the body as it
-// comes.
-type streamingServer struct {
-	*loopServer
-	pending map[*httpserver.Response]*bodyStream
-}
-
-// HeadersReceived makes the handler of a streaming route and starts it.
-func (s *streamingServer) HeadersReceived(w *httpserver.Response, r *httpserver.Request) httpserver.BodyReceiver {
-	ru, args := s.app.route(r)
-	if !ru.streams {
-		return nil
-	}
-	h := s.app.newHandler(s.loop, ru, args, w, r)
-	b := &bodyStream{h: h, recv: h.self.(BodyStreamer), srv: s, key: w}
-	b.done.Init(s.loop)
-	h.stream = b
-	s.pending[w] = b
-	gen.Go(s.loop, h.execute)
-	return b
-}
-
-// ServeRequest completes a streamed body, or serves a buffered request.
-func (s *streamingServer) ServeRequest(w *httpserver.Response, r *httpserver.Request) {
-	if b, ok := s.pending[w]; ok {
-		b.complete()
-		return
-	}
-	s.loopServer.ServeRequest(w, r)
 }

@@ -1,0 +1,84 @@
+package httpserver
+
+import (
+	"github.com/gornado/gornado/iostream"
+)
+
+// PauseReading stops reading the connection until ResumeReading: a
+// delegate that is not ready for the body (an asynchronous check of the
+// head, a Prepare that waits) calls it from HeadersReceived, and the
+// body waits in the kernel, not in memory; the client's 100 Continue, if
+// it asked for one, waits too. It is Tornado's flow control, where
+// headers_received and data_received return an awaitable. The body
+// timeout still runs. Loop-only.
+func (w *Response) PauseReading() {
+	if w.c != nil && !w.ex.done {
+		w.c.pause()
+	}
+}
+
+// ResumeReading reads the connection again after PauseReading: what is
+// buffered is delivered at once. Loop-only.
+func (w *Response) ResumeReading() {
+	c := w.c
+	if c == nil || c.ex != w.ex || c.state != stBody {
+		return
+	}
+	if err := c.startBody(); err != nil {
+		c.reject(err)
+		return
+	}
+	c.resume()
+}
+
+// SetMaxBodySize sets the largest request body this request may have,
+// in place of Config.MaxBodySize (Tornado's set_max_body_size): a
+// delegate that streams an upload to disk calls it from
+// HeadersReceived to take more than the server buffers. It applies to
+// the body as the delegate sees it (inflated, with DecompressRequest);
+// past it the request is answered 413 and the connection closed.
+// Loop-only.
+func (w *Response) SetMaxBodySize(n int64) {
+	if w.ex == nil {
+		return
+	}
+	w.ex.maxBody = n
+	w.ex.body.SetLimit(n)
+}
+
+// Detach takes the connection over, Tornado's HTTP1Connection.detach:
+// what the response has buffered is sent first (its head, typically a
+// 101 Switching Protocols or a 200 to a CONNECT, if not sent yet), then
+// the server forgets the connection and the stream is the caller's, with
+// any bytes the client sent after the request already in its buffer.
+// The caller owns the stream from then on: it sets its read handler and
+// close callback (the server's are removed), and closes it. The response
+// counts as finished; a server Shutdown no longer waits for the
+// connection. It returns ErrFinished after Finish, and
+// ErrConnectionClosed if the client is gone. Loop-only.
+//
+// A delegate may detach at any point; bytes of the request's body that
+// have not been read yet are then the caller's too.
+func (w *Response) Detach() (*iostream.IOStream, error) {
+	c := w.c
+	if w.finished || c.ex != w.ex {
+		return nil, ErrFinished
+	}
+	if c.s.Closed() || c.state == stClosed {
+		w.finished = true
+		return nil, ErrConnectionClosed
+	}
+	if !w.started || len(w.body) > 0 {
+		out := c.srv.out[:0]
+		if !w.started {
+			out = w.appendHead(out, false)
+		}
+		out = w.appendBody(out)
+		c.s.Send(out)
+		c.srv.out = out[:0]
+	}
+	w.finished = true
+	s := c.s
+	c.detach()
+	return s, nil
+}
