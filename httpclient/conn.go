@@ -2,12 +2,14 @@ package httpclient
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/gornado/gornado/future"
 	"github.com/gornado/gornado/httputil"
+	"github.com/gornado/gornado/internal/http1"
 	"github.com/gornado/gornado/ioloop"
 	"github.com/gornado/gornado/iostream"
 )
@@ -40,15 +42,12 @@ type conn struct {
 	bodySent     bool   // the whole request reached the kernel (the connection may serve again)
 	seq          uint64 // counts exchanges, so a late flush callback knows its own
 	keepAlive    bool
-	untilClose   bool
 	chunked      bool
 	follow       bool // a redirect that will be followed: body discarded
 	gzip         bool
-	remaining    int64
-	received     int64
 	line         httputil.ResponseLine
 	header       httputil.Headers
-	dec          httputil.ChunkedDecoder
+	frame        http1.Body // frames the response body
 	body         []byte
 }
 
@@ -65,12 +64,12 @@ func newConn(c *AsyncHTTPClient, key string, s *iostream.IOStream) *conn {
 func (cn *conn) exchange(f *fetch, reused bool) {
 	cn.f, cn.reused, cn.state = f, reused, stHead
 	cn.seq++
-	cn.got, cn.keepAlive, cn.untilClose, cn.chunked, cn.follow, cn.gzip = false, false, false, false, false, false
-	cn.remaining, cn.received, cn.body = 0, 0, nil
+	cn.got, cn.keepAlive, cn.chunked, cn.follow, cn.gzip = false, false, false, false, false
+	cn.body = nil
 	cn.bodySent = false
 	cn.header = httputil.Headers{}
-	cn.dec.Reset()
-	cn.dec.MaxTrailerSize = cn.c.opts.MaxHeaderSize
+	cn.frame.Reset(0, false, 0)
+	cn.frame.SetMaxTrailerSize(cn.c.opts.MaxHeaderSize)
 	f.conn = cn
 	f.timing.Reused = reused
 
@@ -269,15 +268,14 @@ func (cn *conn) readHead(data []byte) (int, bool) {
 			return 0, false
 		}
 	}
-	conn := strings.ToLower(cn.header.Get("Connection"))
-	if line.Version == "HTTP/1.1" {
-		cn.keepAlive = !strings.Contains(conn, "close")
-	} else {
-		cn.keepAlive = strings.Contains(conn, "keep-alive")
-	}
+	cn.keepAlive = http1.KeepAlive(line.Version, &cn.header)
 	if line.Code == 101 {
-		// The client has no use for the switched connection: the fetch
-		// ends with the 101, and the connection is closed.
+		if req.Takeover {
+			cn.takeover(end)
+			return end, false
+		}
+		// Nobody asked for the switched connection: the fetch ends with
+		// the 101, and the connection is closed.
 		cn.keepAlive = false
 	}
 	if cn.waitContinue {
@@ -297,6 +295,11 @@ func (cn *conn) readHead(data []byte) (int, bool) {
 		return 0, false
 	}
 	maxBody := cn.c.opts.MaxBodySize
+	cn.frame.Reset(length, chunked, maxBody)
+	if err := cn.frame.CheckLimit(); err != nil {
+		cn.fail(fmt.Errorf("%w: Content-Length %d over MaxBodySize %d", ErrBodyTooLarge, length, maxBody))
+		return 0, false
+	}
 	switch {
 	case chunked:
 		cn.chunked = true
@@ -304,16 +307,9 @@ func (cn *conn) readHead(data []byte) (int, bool) {
 			cn.keepAlive = false
 		}
 	case length < 0:
-		cn.untilClose = true
-		cn.keepAlive = false
-	case length > maxBody:
-		cn.fail(fmt.Errorf("%w: Content-Length %d over MaxBodySize %d", ErrBodyTooLarge, length, maxBody))
-		return 0, false
-	default:
-		cn.remaining = length
-		if !cn.follow && req.StreamingCallback == nil && length <= 1<<20 {
-			cn.body = make([]byte, 0, length)
-		}
+		cn.keepAlive = false // the body ends with the connection
+	case !cn.follow && req.StreamingCallback == nil && length <= 1<<20:
+		cn.body = make([]byte, 0, length)
 	}
 	if req.decompress() && !cn.follow && strings.EqualFold(cn.header.Get("Content-Encoding"), "gzip") {
 		cn.gzip = true
@@ -324,7 +320,7 @@ func (cn *conn) readHead(data []byte) (int, bool) {
 		cn.header.Del("Content-Length")
 	}
 	cn.state = stBody
-	if !cn.chunked && !cn.untilClose && cn.remaining == 0 {
+	if cn.frame.Done() {
 		cn.complete(len(data) == end)
 		return end, false
 	}
@@ -333,55 +329,31 @@ func (cn *conn) readHead(data []byte) (int, bool) {
 
 // readBody consumes body bytes from data.
 func (cn *conn) readBody(data []byte) (int, bool) {
-	switch {
-	case cn.untilClose:
-		if !cn.deliver(data) {
+	n := 0
+	for n < len(data) && !cn.frame.Done() {
+		p, used, err := cn.frame.Next(data[n:])
+		n += used
+		if err != nil {
+			if errors.Is(err, ErrBodyTooLarge) {
+				err = fmt.Errorf("%w: over MaxBodySize %d", ErrBodyTooLarge, cn.c.opts.MaxBodySize)
+			}
+			cn.fail(err)
 			return 0, false
 		}
-		return len(data), true
-	case cn.chunked:
-		n := 0
-		for n < len(data) && !cn.dec.Done() {
-			p, used, err := cn.dec.Decode(data[n:])
-			if err != nil {
-				cn.fail(err)
-				return 0, false
-			}
-			n += used
-			if len(p) > 0 && !cn.deliver(p) {
-				return 0, false
-			}
-		}
-		if cn.dec.Done() {
-			cn.complete(n == len(data))
-			return n, false
-		}
-		return n, true
-	default:
-		p := data
-		if int64(len(p)) > cn.remaining {
-			p = p[:cn.remaining]
-		}
-		if !cn.deliver(p) {
+		if p != nil && !cn.deliver(p) {
 			return 0, false
 		}
-		cn.remaining -= int64(len(p))
-		if cn.remaining == 0 {
-			cn.complete(len(p) == len(data))
-			return len(p), false
-		}
-		return len(p), true
 	}
+	if cn.frame.Done() {
+		cn.complete(n == len(data))
+		return n, false
+	}
+	return n, true
 }
 
 // deliver hands body bytes on: to the gzip buffer, the streaming callback or
 // the body. It reports false if the exchange failed.
 func (cn *conn) deliver(p []byte) bool {
-	cn.received += int64(len(p))
-	if cn.received > cn.c.opts.MaxBodySize {
-		cn.fail(fmt.Errorf("%w: over MaxBodySize %d", ErrBodyTooLarge, cn.c.opts.MaxBodySize))
-		return false
-	}
 	switch {
 	case cn.follow:
 	case cn.gzip || cn.f.req.StreamingCallback == nil:
@@ -409,7 +381,7 @@ func (cn *conn) complete(clean bool) {
 		Body:   cn.body,
 	}
 	if cn.chunked {
-		resp.Trailer = *cn.dec.Trailers.Clone()
+		resp.Trailer = *cn.frame.Trailers().Clone()
 	} else {
 		resp.Trailer = httputil.Headers{}
 	}
@@ -420,29 +392,37 @@ func (cn *conn) complete(clean bool) {
 	}
 	cn.f = nil
 	f.conn = nil
-	if cn.keepAlive && clean && !cn.untilClose && !cn.waitContinue && cn.bodySent {
+	if cn.keepAlive && clean && !cn.waitContinue && cn.bodySent {
 		cn.state = stIdle
 		cn.c.release(cn)
 	} else {
 		cn.close()
 	}
 	if cn.gzip {
-		body, err := gunzip(resp.Body, cn.c.opts.MaxBodySize)
-		if err != nil {
-			f.fail(transportError("bad gzip body", err))
-			return
-		}
-		resp.Body = body
-		if cb := f.req.StreamingCallback; cb != nil {
-			resp.Body = nil
-			for len(body) > 0 {
-				n := min(len(body), 64<<10)
-				if err := callSafely(func() { cb(body[:n]) }); err != nil {
-					f.fail(transportError("streaming callback", err))
-					return
-				}
-				body = body[n:]
+		body := resp.Body
+		resp.Body = nil
+		cb := f.req.StreamingCallback
+		err := http1.Inflate(body, cn.c.opts.MaxBodySize, func(p []byte) error {
+			if cb == nil {
+				resp.Body = append(resp.Body, p...)
+				return nil
 			}
+			if err := callSafely(func() { cb(p) }); err != nil {
+				return &callbackError{err}
+			}
+			return nil
+		})
+		var cbErr *callbackError
+		switch {
+		case errors.As(err, &cbErr):
+			f.fail(transportError("streaming callback", cbErr.err))
+			return
+		case errors.Is(err, httputil.ErrBadGzip):
+			f.fail(transportError("bad gzip body", fmt.Errorf("%w: %w", ErrBadResponse, err)))
+			return
+		case err != nil:
+			f.fail(transportError("bad gzip body", fmt.Errorf("%w: inflated body over MaxBodySize %d", ErrBodyTooLarge, cn.c.opts.MaxBodySize)))
+			return
 		}
 	}
 	f.onResponse(resp)
@@ -475,7 +455,7 @@ func (cn *conn) onClose() {
 		cn.c.forget(cn) // idle, or the exchange already ended
 		return
 	}
-	if cn.untilClose && cn.s.Error() == nil {
+	if cn.frame.UntilClose() && cn.s.Error() == nil {
 		cn.complete(false)
 		return
 	}
@@ -484,4 +464,29 @@ func (cn *conn) onClose() {
 		cause = io.ErrUnexpectedEOF
 	}
 	cn.fail(&iostream.StreamClosedError{Cause: fmt.Errorf("connection closed before the response was complete: %w", cause)})
+}
+
+// callbackError carries a streaming callback's failure out of Inflate.
+type callbackError struct{ err error }
+
+func (e *callbackError) Error() string { return e.err.Error() }
+
+// takeover ends the exchange with a 101 that the request asked to keep:
+// the client forgets the connection and the response carries its stream,
+// with whatever followed the head still buffered.
+func (cn *conn) takeover(end int) {
+	f := cn.f
+	resp := &Response{Code: 101, Reason: cn.line.Reason, Header: cn.header, Stream: cn.s}
+	if resp.Reason == "" {
+		resp.Reason = httputil.StatusText(101)
+	}
+	cn.header = httputil.Headers{}
+	cn.f = nil
+	f.conn = nil
+	cn.state = stClosed
+	cn.s.SetReadHandler(nil)
+	cn.s.SetCloseCallback(nil)
+	delete(cn.c.conns, cn)
+	cn.c.forget(cn)
+	f.finish(resp)
 }

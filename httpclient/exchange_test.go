@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 	"sync"
 	"testing"
 
@@ -216,4 +217,64 @@ func TestStalePostIsNotRetried(t *testing.T) {
 		}
 		assert.Equal(t, tc.accepted, rs.accepted.Load(), tc.method)
 	}
+}
+
+func TestConnectionClosedTokenKeepsAlive(t *testing.T) {
+	// "closed" is not "close": the connection serves again.
+	rs := rawServe(t, func(c net.Conn, br *bufio.Reader) {
+		for {
+			if _, _, err := readHead(br); err != nil {
+				return
+			}
+			io.WriteString(c, "HTTP/1.1 200 OK\r\nConnection: closed\r\nContent-Length: 2\r\n\r\nok")
+		}
+	})
+	loop, c := newClient(t, httpclient.Options{})
+	for i := range 3 {
+		resp, err := fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.addr + "/"})
+		require.NoError(t, err)
+		assert.Equal(t, i > 0, resp.Timing.Reused, "fetch %d", i)
+	}
+	assert.EqualValues(t, 1, rs.accepted.Load())
+}
+
+func TestTakeoverAfter101(t *testing.T) {
+	// With Takeover the 101 is a success and its connection the caller's,
+	// with the bytes the server sent after the head still buffered.
+	rs := rawServe(t, func(c net.Conn, br *bufio.Reader) {
+		readLines(br)
+		io.WriteString(c, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: toy\r\nConnection: Upgrade\r\n\r\nwelcome\n")
+		line, err := br.ReadString('\n')
+		if err == nil {
+			io.WriteString(c, strings.ToUpper(line))
+		}
+		io.Copy(io.Discard, br)
+	})
+	loop, c := newClient(t, httpclient.Options{})
+	var got []string
+	looptest.Run(t, loop, 0, func(co *gen.Co) error {
+		req := &httpclient.Request{URL: "http://" + rs.addr + "/", Takeover: true}
+		req.Header.Set("Upgrade", "toy")
+		req.Header.Set("Connection", "Upgrade")
+		resp, err := gen.Await(co, c.Fetch(req))
+		if err != nil {
+			return err
+		}
+		assert.Equal(t, 101, resp.Code)
+		require.NotNil(t, resp.Stream)
+		defer resp.Stream.Close()
+		assert.Equal(t, 0, c.Idle(), "the client forgot the connection")
+		line, err := gen.Await(co, resp.Stream.ReadUntil([]byte("\n"), 100))
+		if err != nil {
+			return err
+		}
+		got = append(got, string(line))
+		if _, err := gen.Await(co, resp.Stream.Write([]byte("ping\n"))); err != nil {
+			return err
+		}
+		line, err = gen.Await(co, resp.Stream.ReadUntil([]byte("\n"), 100))
+		got = append(got, string(line))
+		return err
+	})
+	assert.Equal(t, []string{"welcome\n", "PING\n"}, got)
 }

@@ -198,7 +198,7 @@ func (f *fetch) finish(resp *Response) {
 	if f.done {
 		return
 	}
-	if !resp.OK() {
+	if !resp.OK() && resp.Stream == nil {
 		msg := resp.Reason
 		var err error
 		if f.hops >= f.maxHops && f.shouldFollowIgnoringLimit(resp) {

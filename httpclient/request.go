@@ -87,6 +87,15 @@ type Request struct {
 	NoFollowRedirects bool
 	MaxRedirects      int
 
+	// Takeover keeps the connection when the server answers 101
+	// Switching Protocols (the request asked it to with Upgrade): the
+	// fetch succeeds with that response, whose Stream is the connection,
+	// now the caller's to read, write and close, with any bytes the
+	// server sent after the head already in its buffer. It is what a
+	// WebSocket client stands on (Tornado's detach). Without it a 101
+	// ends the fetch as a non-2xx response and the connection is closed.
+	Takeover bool
+
 	// UserAgent is the User-Agent header; empty means DefaultUserAgent
 	// (unless Header sets one).
 	UserAgent string

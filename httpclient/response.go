@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/gornado/gornado/httputil"
+	"github.com/gornado/gornado/iostream"
 )
 
 // Response is the result of a fetch, Tornado's HTTPResponse.
@@ -31,6 +32,9 @@ type Response struct {
 	// StartTime is when Fetch was called.
 	StartTime time.Time
 	Timing    Timing
+	// Stream is the connection after a 101 Switching Protocols, for a
+	// request with Takeover: the caller owns it (and must close it).
+	Stream *iostream.IOStream
 	// Error is the fetch's error: an *HTTPError for a non-2xx response or
 	// a transport failure (599), nil for 2xx. It is what the fetch's
 	// future fails with unless the request set NoRaise.

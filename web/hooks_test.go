@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/gornado/gornado/future"
 	"github.com/gornado/gornado/gen"
+	"github.com/gornado/gornado/httpserver"
 	"github.com/gornado/gornado/looptest"
 	"github.com/gornado/gornado/web"
 )
@@ -242,4 +244,55 @@ func TestAccessLog(t *testing.T) {
 	s.get("/nope")
 	assert.Equal(t, 1, ok.Count())
 	assert.Equal(t, 1, nf.Count())
+}
+
+// bigUpload streams its body, and takes more than the server's limit.
+type bigUpload struct {
+	web.RequestHandler
+	prepared bool
+	early    bool // a chunk came before Prepare was done
+	n        int
+}
+
+func (h *bigUpload) Prepare(co *gen.Co) error {
+	h.SetMaxBodySize(1 << 20)
+	if err := gen.Sleep(co, 20*time.Millisecond); err != nil {
+		return err
+	}
+	h.prepared = true
+	return nil
+}
+func (h *bigUpload) DataReceived(chunk []byte) error {
+	h.early = h.early || !h.prepared
+	h.n += len(chunk)
+	return nil
+}
+func (h *bigUpload) Put(co *gen.Co) error {
+	return h.Write(fmt.Sprintf("got %d, early %v", h.n, h.early))
+}
+
+func TestPipelinedBehindStreamedUpload(t *testing.T) {
+	// A streamed upload whose Prepare waits, with a request pipelined
+	// behind it in the same write: the body is read only after Prepare
+	// (it waits in the kernel meanwhile), may pass the server's limit
+	// because Prepare raised it, and the next request is served after.
+	s := serveApp(t, []web.Route{
+		{Pattern: `/up`, Handler: web.Make[bigUpload]()},
+		{Pattern: `/hello`, Handler: web.Make[helloHandler]()},
+	}, web.Settings{Server: httpserver.Config{MaxBodySize: 1000}})
+	c, err := net.Dial("tcp", strings.TrimPrefix(s.base, "http://"))
+	require.NoError(t, err)
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	body := strings.Repeat("u", 200_000)
+	go fmt.Fprintf(c, "PUT /up HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n%sGET /hello HTTP/1.1\r\nHost: x\r\n\r\n", len(body), body)
+	br := bufio.NewReader(c)
+	for _, want := range []string{"got 200000, early false", "Hello, world"} {
+		resp, err := http.ReadResponse(br, nil)
+		require.NoError(t, err)
+		b, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		assert.Equal(t, 200, resp.StatusCode)
+		assert.Equal(t, want, string(b))
+	}
 }

@@ -75,3 +75,15 @@ func (b *bodyStream) wait(co *gen.Co) error {
 	_, err := gen.Await(co, &b.done)
 	return err
 }
+
+// SetMaxBodySize sets the largest request body this request may have, in
+// place of Settings.Server.MaxBodySize (Tornado's
+// request.connection.set_max_body_size): a BodyStreamer calls it from
+// Prepare, before its body is read, to take a larger upload. Under
+// net/http (ServeHTTP) the body is read before the handler runs, so it
+// has no effect there. Loop-only.
+func (h *RequestHandler) SetMaxBodySize(n int64) {
+	if s, ok := h.out.(interface{ SetMaxBodySize(int64) }); ok {
+		s.SetMaxBodySize(n)
+	}
+}
