@@ -185,6 +185,7 @@ var toy = httpserver.HandlerFunc(func(w *httpserver.Response, r *httpserver.Requ
 	w.SetStatus(101)
 	w.Header().Set("Upgrade", "toy")
 	w.Header().Set("Connection", "Upgrade")
+	w.Flush() // the 101; Detach sends no head of its own
 	s, err := w.Detach()
 	if err != nil {
 		panic(err)

@@ -47,18 +47,22 @@ func (w *Response) SetMaxBodySize(n int64) {
 }
 
 // Detach takes the connection over, Tornado's HTTP1Connection.detach:
-// what the response has buffered is sent first (its head, typically a
-// 101 Switching Protocols or a 200 to a CONNECT, if not sent yet), then
 // the server forgets the connection and the stream is the caller's, with
-// any bytes the client sent after the request already in its buffer.
-// The caller owns the stream from then on: it sets its read handler and
-// close callback (the server's are removed), and closes it. The response
-// counts as finished; a server Shutdown no longer waits for the
-// connection. It returns ErrFinished after Finish, and
-// ErrConnectionClosed if the client is gone. Loop-only.
+// any bytes the client sent after the request already in its buffer. The
+// caller owns the stream from then on: it sets its read handler and close
+// callback (the server's are removed), and closes it.
 //
-// A delegate may detach at any point; bytes of the request's body that
-// have not been read yet are then the caller's too.
+// What the response flushed is already queued on the stream, and what was
+// written after that is sent too; a head never flushed is not sent. So a
+// protocol switch flushes its 101 (or a proxy its 200 to a CONNECT)
+// first, then detaches; code that speaks the raw protocol itself (a
+// hijacking net/http handler) detaches without flushing.
+//
+// The response counts as finished, and a server Shutdown no longer waits
+// for the connection. Detach returns ErrFinished after Finish (or a first
+// Detach), and ErrConnectionClosed if the client is gone. A delegate may
+// detach at any point; bytes of the request's body that have not been
+// read yet are then the caller's too. Loop-only.
 func (w *Response) Detach() (*iostream.IOStream, error) {
 	c := w.c
 	if w.finished || c.ex != w.ex {
@@ -68,12 +72,8 @@ func (w *Response) Detach() (*iostream.IOStream, error) {
 		w.finished = true
 		return nil, ErrConnectionClosed
 	}
-	if !w.started || len(w.body) > 0 {
-		out := c.srv.out[:0]
-		if !w.started {
-			out = w.appendHead(out, false)
-		}
-		out = w.appendBody(out)
+	if w.started && len(w.body) > 0 {
+		out := w.appendBody(c.srv.out[:0])
 		c.s.Send(out)
 		c.srv.out = out[:0]
 	}

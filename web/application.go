@@ -32,19 +32,18 @@ type Application struct {
 	templates templateCache
 	static    staticState
 	bridge    bridgeState
-	execOnce  sync.Once
-	exec      *ioloop.Executor
 }
 
 // NewApplication builds an application from routes, tried in order, and
 // settings (whose zero value works). It returns an error for a route
-// whose pattern does not compile, that sets neither or both of Handler and
-// HTTPHandler, or whose Name repeats another's. With StaticPath or
+// whose pattern does not compile, that has no Handler, or whose Name
+// repeats another's. With StaticPath or
 // StaticFS set, it first adds Tornado's static routes (StaticURLPrefix,
 // /favicon.ico and /robots.txt).
 //
 // Each route's factory is called once here, to learn whether its handler
-// streams request bodies (BodyStreamer).
+// streams request bodies (BodyStreamer), or is an http.Handler that
+// ServeHTTP may call directly (a nethttp.Container's).
 func NewApplication(routes []Route, settings Settings) (*Application, error) {
 	a := &Application{settings: settings}
 	a.logger = settings.Logger
@@ -65,10 +64,11 @@ func NewApplication(routes []Route, settings Settings) (*Application, error) {
 	}
 	a.router = rt
 	for _, ru := range rt.rules {
-		if ru.Handler != nil {
-			if _, ok := ru.Handler().(BodyStreamer); ok {
-				ru.streams = true
-			}
+		switch h := ru.Handler().(type) {
+		case BodyStreamer:
+			ru.streams = true
+		case http.Handler:
+			ru.direct = h
 		}
 	}
 	def := settings.DefaultHandler
@@ -83,6 +83,10 @@ func NewApplication(routes []Route, settings Settings) (*Application, error) {
 	}
 	return a, nil
 }
+
+// Logger returns the application's logger (Settings.Logger, or
+// slog.Default()).
+func (a *Application) Logger() *slog.Logger { return a.logger }
 
 // Settings returns the application's settings.
 func (a *Application) Settings() *Settings { return &a.settings }
@@ -181,27 +185,8 @@ func (h *RequestHandler) onConnectionClose() {
 
 // logRequest writes the access log record of a finished request.
 func (a *Application) logRequest(h *RequestHandler) {
-	if a.settings.NoAccessLog {
-		return
-	}
-	level := slog.LevelInfo
-	switch {
-	case h.status >= 500:
-		level = slog.LevelError
-	case h.status >= 400:
-		level = slog.LevelWarn
-	}
-	ctx := context.Background()
-	if !a.access.Enabled(ctx, level) {
-		return
-	}
 	r := h.Request
-	a.access.LogAttrs(ctx, level, "request",
-		slog.Int("status", h.status),
-		slog.String("method", r.Method),
-		slog.String("uri", r.Target),
-		slog.String("remote_ip", r.RemoteIP),
-		slog.Duration("duration", a.now().Sub(r.StartTime)))
+	a.LogAccess(h.status, r.Method, r.Target, r.RemoteIP, r.StartTime)
 }
 
 // logError logs an error that ended a request: server errors with their

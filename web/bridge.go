@@ -7,7 +7,6 @@ package web
 
 import (
 	"bytes"
-	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -25,15 +24,10 @@ import (
 type bridgeState struct {
 	mu      sync.Mutex
 	loop    *ioloop.IOLoop
-	stopped chan struct{} // closed when the loop's Start returns
+	stopped chan struct{} // closed when the loop's Start returns (or at Close, for Settings.Loop)
 	closed  bool
-
-	ownExec bool // the executor is the application's own (set under execOnce)
+	own     bool // the application made the loop
 }
-
-// executorShutdownTimeout is how long Close waits for mounted handlers
-// still running on the application's own worker pool.
-const executorShutdownTimeout = 5 * time.Second
 
 // ServeHTTP serves a request from net/http, so the application can run
 // behind http.Server (and so speak HTTP/2), or be mounted in a net/http
@@ -78,9 +72,11 @@ func (a *Application) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	sr := bridgeRequest(r, body)
 	ru, args := a.route(sr)
-	if ru.HTTPHandler != nil {
+	if ru.direct != nil {
+		// A mounted net/http handler (nethttp.Container): net/http's
+		// goroutine is its worker.
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		ru.HTTPHandler.ServeHTTP(w, r)
+		ru.direct.ServeHTTP(w, r)
 		return
 	}
 	loop, stopped := a.bridgeLoop()
@@ -98,7 +94,7 @@ func (a *Application) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (a *Application) bridgeError(w http.ResponseWriter, r *http.Request, status int, start time.Time) {
 	w.Header().Set("Connection", "close")
 	http.Error(w, strconv.Itoa(status)+": "+http.StatusText(status), status)
-	a.logAccess(status, r.Method, r.RequestURI, remoteIP(r.RemoteAddr), start)
+	a.LogAccess(status, r.Method, r.RequestURI, remoteIP(r.RemoteAddr), start)
 }
 
 // serveBridged runs the handler of route ru for a request from
@@ -170,14 +166,30 @@ func remoteIP(addr string) string {
 	return addr
 }
 
+// Loop returns the loop ServeHTTP serves native handlers on:
+// Settings.Loop if set (you run it), else one the application starts on
+// its own goroutine, here if not yet, and stops at Close. Code of yours
+// that shares state with those handlers (a PeriodicCallback, say) runs on
+// this loop, through its AddCallback, and so never races them. It
+// returns nil after Close, or if the loop cannot be made. Safe from any
+// goroutine.
+func (a *Application) Loop() *ioloop.IOLoop {
+	l, _ := a.bridgeLoop()
+	return l
+}
+
 // bridgeLoop returns the loop ServeHTTP serves on, starting it on first
-// use, and a channel closed when it stops; nil after Close.
+// use, and a channel closed when it stops (never, for Settings.Loop);
+// nil after Close.
 func (a *Application) bridgeLoop() (*ioloop.IOLoop, <-chan struct{}) {
 	s := &a.bridge
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
 		return nil, nil
+	}
+	if s.loop == nil && a.settings.Loop != nil {
+		s.loop, s.stopped = a.settings.Loop, make(chan struct{})
 	}
 	if s.loop == nil {
 		l, err := ioloop.New(ioloop.Config{Logger: a.logger})
@@ -186,7 +198,7 @@ func (a *Application) bridgeLoop() (*ioloop.IOLoop, <-chan struct{}) {
 			return nil, nil
 		}
 		stopped := make(chan struct{})
-		s.loop, s.stopped = l, stopped
+		s.loop, s.stopped, s.own = l, stopped, true
 		go func() {
 			defer close(stopped)
 			if err := l.Start(); err != nil {
@@ -197,24 +209,17 @@ func (a *Application) bridgeLoop() (*ioloop.IOLoop, <-chan struct{}) {
 	return s.loop, s.stopped
 }
 
-// errAppClosed is the error of Close while a mounted handler is still
-// running on the application's own worker pool.
-var errAppClosed = errors.New("web: application closed with mounted handlers still running")
-
 // Close releases what the application started for itself: the loop
-// ServeHTTP serves native handlers on (stopped and closed: coroutines
-// still waiting get ioloop.ErrLoopClosed, and requests in flight under
-// ServeHTTP are answered 503, or cut short if their headers went out),
-// and the worker pool it made for mounted handlers (Settings.Executor,
-// yours, is left alone). It waits up to 5 seconds for mounted handlers
-// still running, and returns an error if some still are. Call it once
+// ServeHTTP serves native handlers on, unless it is Settings.Loop
+// (stopped and closed: coroutines still waiting get
+// ioloop.ErrLoopClosed, and requests in flight under ServeHTTP are
+// answered 503, or cut short if their headers went out). Call it once
 // the servers using the application have shut down; afterwards
-// ServeHTTP answers 503, and so do mounted routes unless their pool is
-// Settings.Executor. A second Close does nothing. Safe from any
+// ServeHTTP answers 503. A second Close does nothing. Safe from any
 // goroutine except a loop serving the application.
 //
-// An application never served through ServeHTTP and without mounted
-// handlers started nothing: Close is then optional.
+// An application never served through ServeHTTP started nothing: Close
+// is then optional.
 func (a *Application) Close() error {
 	s := &a.bridge
 	s.mu.Lock()
@@ -223,17 +228,16 @@ func (a *Application) Close() error {
 		return nil
 	}
 	s.closed = true
-	l, stopped := s.loop, s.stopped
+	l, stopped, own := s.loop, s.stopped, s.own
 	s.mu.Unlock()
-	var err error
-	if l != nil {
-		l.Stop()
-		<-stopped
-		err = l.Close(false)
+	if l == nil {
+		return nil
 	}
-	a.execOnce.Do(func() {}) // no executor is made after Close
-	if s.ownExec && a.exec.Shutdown(true, executorShutdownTimeout) && err == nil {
-		err = errAppClosed
+	if !own {
+		close(stopped) // requests in flight stop waiting for it
+		return nil
 	}
-	return err
+	l.Stop()
+	<-stopped
+	return l.Close(false)
 }

@@ -248,3 +248,9 @@ func (p *bridgePump) write(m *bridgeMsg) {
 		}
 	}
 }
+
+// bodyAllowedForStatus reports whether a response with status may have
+// a body (not 1xx, 204 or 304).
+func bodyAllowedForStatus(status int) bool {
+	return status >= 200 && status != http.StatusNoContent && status != http.StatusNotModified
+}

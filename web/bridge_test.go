@@ -18,8 +18,10 @@ import (
 	"github.com/gornado/gornado/future"
 	"github.com/gornado/gornado/gen"
 	"github.com/gornado/gornado/httpserver"
+	"github.com/gornado/gornado/ioloop"
 	"github.com/gornado/gornado/looptest"
 	"github.com/gornado/gornado/web"
+	"github.com/gornado/gornado/web/nethttp"
 )
 
 // Native handlers for the bridge tests: each exercises the loop (Await,
@@ -126,10 +128,10 @@ var bridgeRoutes = []web.Route{
 	{Pattern: `/error`, Handler: web.Make[bridgeError]()},
 	{Pattern: `/echo/.*`, Handler: web.Make[bridgeEcho]()},
 	{Pattern: `/upload`, Handler: web.Make[bridgeUpload]()},
-	{Pattern: `/mounted`, HTTPHandler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	{Pattern: `/mounted`, Handler: nethttp.NewContainer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
 		fmt.Fprintf(w, "mounted %s %d", r.Proto, len(b))
-	})},
+	}), nethttp.Config{Threads: 1}).Handler()},
 }
 
 func TestServeHTTPNativeHandlers(t *testing.T) {
@@ -328,4 +330,49 @@ func TestServeHTTPCloseCutsAStartedResponseShort(t *testing.T) {
 	require.NoError(t, app.Close())
 	_, err = io.ReadAll(resp.Body)
 	assert.Error(t, err, "the body ends in an error, not as if complete")
+}
+
+// ticks is shared, without a lock, by a PeriodicCallback and a handler:
+// both run on the same loop.
+type ticksHandler struct {
+	web.RequestHandler
+	ticks map[string]int
+}
+
+func (h *ticksHandler) Get(co *gen.Co) error { return h.Write(fmt.Sprint(h.ticks["n"] > 0)) }
+
+func TestServeHTTPOnYourLoop(t *testing.T) {
+	l := looptest.New(t)
+	ticks := map[string]int{}
+	app, err := web.NewApplication([]web.Route{
+		{Pattern: `/ticks`, Handler: func() web.Handler { return &ticksHandler{ticks: ticks} }},
+	}, web.Settings{Loop: l, NoAccessLog: true})
+	require.NoError(t, err)
+	assert.Same(t, l, app.Loop(), "Settings.Loop is the loop ServeHTTP uses")
+	pc := ioloop.NewPeriodicCallback(l, func() { ticks["n"]++ }, time.Millisecond)
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		l.Start()
+	}()
+	l.AddCallback(pc.Start)
+	srv := httptest.NewServer(app)
+	t.Cleanup(func() {
+		srv.Close()
+		require.NoError(t, app.Close())
+		l.AddCallback(func() {
+			pc.Stop()
+			l.Stop()
+		})
+		<-stopped
+	})
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		resp, body := bridgeGet(t, srv.Client(), "GET", srv.URL+"/ticks", nil)
+		assert.Equal(t, 200, resp.StatusCode)
+		if body == "true" || time.Now().After(deadline) {
+			assert.Equal(t, "true", body)
+			break
+		}
+	}
 }

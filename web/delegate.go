@@ -1,8 +1,6 @@
 package web
 
 import (
-	"net/http"
-
 	"github.com/gornado/gornado/gen"
 	"github.com/gornado/gornado/httpserver"
 	"github.com/gornado/gornado/ioloop"
@@ -16,20 +14,10 @@ type loopServer struct {
 }
 
 // StartRequest routes a request by its head and returns its handler,
-// as the request's delegate; a mounted http.Handler gets the whole
-// request, on the worker pool.
+// as the request's delegate.
 func (s *loopServer) StartRequest(w *httpserver.Response, r *httpserver.Request) httpserver.MessageDelegate {
 	ru, args := s.app.route(r)
-	if ru.HTTPHandler != nil {
-		return s.mounted(ru.HTTPHandler).StartRequest(w, r)
-	}
 	return (*handlerDelegate)(s.app.newHandler(s.loop, ru, args, w, r))
-}
-
-func (s *loopServer) mounted(h http.Handler) httpserver.HandlerFunc {
-	return func(w *httpserver.Response, r *httpserver.Request) {
-		s.app.serveMounted(s.loop, h, w, r)
-	}
 }
 
 // handlerDelegate is a handler seen by the connection: the request's

@@ -59,7 +59,8 @@
 // Listen serves on one loop; ListenAndServe on several, one per core;
 // Handler plugs the application into an httpserver.Server of your own. An
 // Application is also an http.Handler: net/http can serve it (with HTTP/2),
-// running its handlers on a loop of the application's own. A route may
-// mount any http.Handler (Route.HTTPHandler); it runs on a worker pool,
-// never on the loop.
+// running its handlers on a loop of the application's own (Loop), or on
+// Settings.Loop. A route may mount any http.Handler through package
+// web/nethttp (a Container's Handler); it runs on a worker pool, never on
+// the loop.
 package web

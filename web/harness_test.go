@@ -84,3 +84,14 @@ func (s *server) get(path string, hdr ...string) (*http.Response, string) {
 }
 
 var _ = httpserver.Config{}
+
+// waitFor fails the test if ch is not closed in a long while: a guard
+// against a hang, not a timing assertion.
+func waitFor(t *testing.T, ch <-chan struct{}, what string) {
+	t.Helper()
+	select {
+	case <-ch:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("timed out waiting for %s", what)
+	}
+}

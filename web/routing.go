@@ -17,24 +17,18 @@ import (
 // for the named ones ((?P<id>[0-9]+)). Groups are percent-decoded before
 // the handler sees them.
 //
-// Exactly one of Handler and HTTPHandler is set. Handler makes a fresh
-// handler for each request; initialize arguments are whatever the
-// function closes over:
+// Handler makes a fresh handler for each request; initialize arguments
+// are whatever the function closes over:
 //
 //	{Pattern: `/story/([0-9]+)`, Handler: func() web.Handler { return &StoryHandler{db: db} }, Name: "story"}
 //
-// HTTPHandler mounts any net/http handler; it runs on the application's
-// worker pool (Settings.Executor), never on the loop: the loop reads the
-// whole request, a worker runs the handler into a buffer, and the loop
-// sends it. A body over 64 KiB, or one the handler flushes, streams; a
-// worker more than 1 MiB ahead of a slow client waits for it, so memory
-// stays bounded. A panic answers 500 (and is logged) unless the headers
-// went out; the request's context ends when the client goes away.
-// Hijacking and response trailers are not supported.
+// To mount a net/http handler, give the route the factory of a
+// nethttp.Container (package web/nethttp): it runs the handler on a
+// worker pool, never on the loop, as Tornado's FallbackHandler runs a
+// WSGIContainer.
 type Route struct {
-	Pattern     string
-	Handler     func() Handler
-	HTTPHandler http.Handler
+	Pattern string
+	Handler func() Handler
 	// Name, if set, lets ReverseURL build this route's path.
 	Name string
 	// Host, if set, is a regular expression the request's host (without
@@ -64,12 +58,13 @@ type rule struct {
 	names   []string
 	reverse []string // the pattern split around its groups, for ReverseURL
 	nGroups int
-	streams bool // its handler is a BodyStreamer
+	streams bool         // its handler is a BodyStreamer
+	direct  http.Handler // its handlers are http.Handlers: ServeHTTP calls one directly
 }
 
 func compileRoute(r Route) (*rule, error) {
-	if (r.Handler == nil) == (r.HTTPHandler == nil) {
-		return nil, fmt.Errorf("web: route %q: set exactly one of Handler and HTTPHandler", r.Pattern)
+	if r.Handler == nil {
+		return nil, fmt.Errorf("web: route %q has no Handler", r.Pattern)
 	}
 	pat := r.Pattern
 	if !strings.HasSuffix(pat, "$") {

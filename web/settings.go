@@ -75,9 +75,10 @@ type Settings struct {
 	// Server configures the HTTP servers Listen and ListenAndServe start.
 	Server httpserver.Config
 
-	// Executor runs mounted net/http handlers (Route.HTTPHandler); nil
-	// makes one with ioloop.DefaultExecutorWorkers workers on first use.
-	Executor *ioloop.Executor
+	// Loop, if set, is the loop ServeHTTP runs native handlers on (you
+	// start and close it); nil makes the application start one of its
+	// own on first use (see Application.Loop and Close).
+	Loop *ioloop.IOLoop
 
 	// Now returns the time, for tests; nil means time.Now.
 	Now func() time.Time

@@ -26,6 +26,7 @@ import (
 	"github.com/gornado/gornado/gen"
 	"github.com/gornado/gornado/httpserver"
 	"github.com/gornado/gornado/web"
+	"github.com/gornado/gornado/web/nethttp"
 )
 
 //go:embed templates
@@ -77,10 +78,10 @@ func main() {
 		{Pattern: `/plaintext`, Handler: web.Make[PlaintextHandler]()},
 		{Pattern: `/json`, Handler: web.Make[JSONHandler]()},
 		{Pattern: `/template`, Handler: web.Make[TemplateHandler]()},
-		{Pattern: `/mounted`, HTTPHandler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		{Pattern: `/mounted`, Handler: nethttp.NewContainer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/plain")
 			w.Write([]byte(benchutil.Body))
-		})},
+		}), nethttp.Config{}).Handler()},
 	}, web.Settings{NoAccessLog: true, TemplateFS: tfs})
 	if err != nil {
 		fail(err)

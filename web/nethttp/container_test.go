@@ -1,4 +1,4 @@
-package web_test
+package nethttp_test
 
 import (
 	"bufio"
@@ -22,27 +22,8 @@ import (
 	"github.com/gornado/gornado/ioloop"
 	"github.com/gornado/gornado/looptest"
 	"github.com/gornado/gornado/web"
+	"github.com/gornado/gornado/web/nethttp"
 )
-
-// serveMounted is serveApp for an application with mounted handlers: its
-// worker pool is shut down at the end of the test.
-func serveMounted(t *testing.T, routes []web.Route) *server {
-	t.Helper()
-	s := serveApp(t, routes, web.Settings{})
-	t.Cleanup(func() { assert.NoError(t, s.app.Close()) })
-	return s
-}
-
-// waitFor fails the test if ch is not closed in a long while: a guard
-// against a hang, not a timing assertion.
-func waitFor(t *testing.T, ch <-chan struct{}, what string) {
-	t.Helper()
-	select {
-	case <-ch:
-	case <-time.After(10 * time.Second):
-		t.Fatalf("timed out waiting for %s", what)
-	}
-}
 
 func TestMountedHandlerDoesNotBlockTheLoop(t *testing.T) {
 	started, release := make(chan struct{}), make(chan struct{})
@@ -51,10 +32,10 @@ func TestMountedHandlerDoesNotBlockTheLoop(t *testing.T) {
 		<-release // the worker blocks; the loop must not
 		io.WriteString(w, "slow")
 	})
-	s := serveMounted(t, []web.Route{
-		{Pattern: `/slow`, HTTPHandler: slow},
+	s := serveApp(t, []web.Route{
+		{Pattern: `/slow`, Handler: mountH(t, slow)},
 		{Pattern: `/fast`, Handler: web.Make[helloHandler]()},
-	})
+	}, web.Settings{})
 
 	var order []string
 	slowDone := make(chan string)
@@ -79,11 +60,11 @@ func TestMountedSleepingHandlerAndFileServer(t *testing.T) {
 		time.Sleep(200 * time.Millisecond)
 		io.WriteString(w, "slept")
 	})
-	s := serveMounted(t, []web.Route{
-		{Pattern: `/files/.*`, HTTPHandler: http.StripPrefix("/files", http.FileServer(http.Dir(dir)))},
-		{Pattern: `/sleep`, HTTPHandler: sleep},
+	s := serveApp(t, []web.Route{
+		{Pattern: `/files/.*`, Handler: mountH(t, http.StripPrefix("/files", http.FileServer(http.Dir(dir))))},
+		{Pattern: `/sleep`, Handler: mountH(t, sleep)},
 		{Pattern: `/fast`, Handler: web.Make[helloHandler]()},
-	})
+	}, web.Settings{})
 	done := make(chan string, 2)
 	go func() {
 		_, body := s.get("/sleep")
@@ -151,10 +132,10 @@ var statuses = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 })
 
 func TestMountedRequestAndResponsePassThrough(t *testing.T) {
-	s := serveMounted(t, []web.Route{
-		{Pattern: `/echo/.*`, HTTPHandler: echo},
-		{Pattern: `/status`, HTTPHandler: statuses},
-	})
+	s := serveApp(t, []web.Route{
+		{Pattern: `/echo/.*`, Handler: mountH(t, echo)},
+		{Pattern: `/status`, Handler: mountH(t, statuses)},
+	}, web.Settings{})
 	// Mounted handlers write the access log as native ones do.
 	looptest.ExpectLog(t, s.loop, slog.LevelInfo, `^request status=201 method=GET uri=/status\?code=201&body=made remote_ip=127.0.0.1 duration=`)
 	looptest.ExpectLog(t, s.loop, slog.LevelWarn, `^request status=404 method=GET uri=/status\?code=404`)
@@ -223,10 +204,10 @@ func TestMountedStreamingResponse(t *testing.T) {
 	large := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Write(big)
 	})
-	s := serveMounted(t, []web.Route{
-		{Pattern: `/stream`, HTTPHandler: stream},
-		{Pattern: `/large`, HTTPHandler: large},
-	})
+	s := serveApp(t, []web.Route{
+		{Pattern: `/stream`, Handler: mountH(t, stream)},
+		{Pattern: `/large`, Handler: mountH(t, large)},
+	}, web.Settings{})
 
 	resp, err := s.c.Get(s.base + "/stream")
 	require.NoError(t, err)
@@ -248,22 +229,22 @@ func TestMountedStreamingResponse(t *testing.T) {
 }
 
 func TestMountedPanicAnswers500(t *testing.T) {
-	s := serveMounted(t, []web.Route{
-		{Pattern: `/panic`, HTTPHandler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s := serveApp(t, []web.Route{
+		{Pattern: `/panic`, Handler: mountH(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("X-Before", "dropped")
 			io.WriteString(w, "partial, dropped")
 			panic("boom")
-		})},
-		{Pattern: `/abort`, HTTPHandler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		}))},
+		{Pattern: `/abort`, Handler: mountH(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			panic(http.ErrAbortHandler)
-		})},
-		{Pattern: `/late`, HTTPHandler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		}))},
+		{Pattern: `/late`, Handler: mountH(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Length", "100")
 			io.WriteString(w, "started")
 			w.(http.Flusher).Flush()
 			panic("late boom")
-		})},
-	})
+		}))},
+	}, web.Settings{})
 	looptest.ExpectLog(t, s.loop, slog.LevelError, `mounted handler panicked .*panic=boom`)
 	looptest.ExpectLog(t, s.loop, slog.LevelError, `mounted handler panicked .*panic=late boom`)
 	logs := looptest.Logs(s.loop)
@@ -295,13 +276,13 @@ func TestMountedPanicAnswers500(t *testing.T) {
 
 func TestMountedClientDisconnectCancelsContext(t *testing.T) {
 	started, cancelled := make(chan struct{}), make(chan struct{})
-	s := serveMounted(t, []web.Route{
-		{Pattern: `/wait`, HTTPHandler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s := serveApp(t, []web.Route{
+		{Pattern: `/wait`, Handler: mountH(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			close(started)
 			<-r.Context().Done()
 			close(cancelled)
-		})},
-	})
+		}))},
+	}, web.Settings{})
 	conn, err := net.Dial("tcp", strings.TrimPrefix(s.base, "http://"))
 	require.NoError(t, err)
 	_, err = io.WriteString(conn, "GET /wait HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -326,7 +307,8 @@ func TestMountedHandlerWithoutWorkersAnswers503(t *testing.T) {
 		})
 		io.WriteString(w, "ran")
 	})
-	s := serveApp(t, []web.Route{{Pattern: `/h`, HTTPHandler: h}}, web.Settings{Executor: exec})
+	_, route := mount(t, h, nethttp.Config{Executor: exec})
+	s := serveApp(t, []web.Route{{Pattern: `/h`, Handler: route}}, web.Settings{})
 	looptest.Logs(s.loop).Allow(t, slog.LevelError, `^request status=503`)
 	t.Cleanup(func() { exec.Shutdown(false, time.Second) })
 
@@ -349,26 +331,20 @@ func TestMountedHandlerWithoutWorkersAnswers503(t *testing.T) {
 	close(release)
 	assert.Equal(t, "ran", <-firstDone)
 
-	// After the application's Close, with a pool of its own, mounted
-	// routes answer 503 too.
-	s2 := serveMounted(t, []web.Route{{Pattern: `/h`, HTTPHandler: h}})
+	// After the container's Close, with a pool of its own, its routes
+	// answer 503 too.
+	c2, route2 := mount(t, h, nethttp.Config{})
+	s2 := serveApp(t, []web.Route{{Pattern: `/h`, Handler: route2}}, web.Settings{})
 	looptest.Logs(s2.loop).Allow(t, slog.LevelError, `^request status=503`)
 	_, body := s2.get("/h")
 	assert.Equal(t, "ran", body)
-	require.NoError(t, s2.app.Close())
+	require.NoError(t, c2.Close())
 	resp, _ := s2.get("/h")
 	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
 }
 
-// waitUntil polls cond until it holds, failing the test after a long
-// while: a guard against a hang, not a timing assertion.
-func waitUntil(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+// mountH mounts h in a container of its own, closed at the end of the test.
+func mountH(t *testing.T, h http.Handler) func() web.Handler {
+	_, route := mount(t, h, nethttp.Config{})
+	return route
 }
