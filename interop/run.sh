@@ -9,19 +9,20 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
-# Debian packages the peers come from: curl, requests and ab drive the
-# servers; python3-tornado runs Tornado servers and AsyncHTTPClient; nginx
-# proxies; chromium runs the chat demo as a browser would.
-packages=(curl python3-requests apache2-utils python3-tornado nginx-light chromium)
-
-installed() {
-	[[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" == "install ok installed" ]]
-}
+# The peers, each checked for as the program (or Python module) the tests
+# run, and the Debian package that brings it when missing: curl, requests
+# and ab drive the servers; Tornado runs servers and AsyncHTTPClient;
+# nginx proxies; Chromium runs the chat demo as a browser would.
+has() { command -v "$1" >/dev/null 2>&1; }
+has_py() { /usr/bin/python3 -c "import $1" >/dev/null 2>&1; }
 
 missing=()
-for p in "${packages[@]}"; do
-	installed "$p" || missing+=("$p")
-done
+has curl || missing+=(curl)
+has_py requests || missing+=(python3-requests)
+has ab || missing+=(apache2-utils)
+has_py tornado || missing+=(python3-tornado)
+has nginx || [[ -x /usr/sbin/nginx ]] || missing+=(nginx)
+has chromium || missing+=(chromium)
 if ((${#missing[@]} > 0)); then
 	echo "interop: installing ${missing[*]}" >&2
 	sudo=()

@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
-	"time"
 
 	"github.com/gornado/gornado/httpserver"
 	"github.com/gornado/gornado/ioloop"
@@ -125,13 +124,6 @@ func (a *Application) ListenAndServe(ctx context.Context, addr string, n int) er
 	return httpserver.ListenAndServe(ctx, addr, n, a.Handler, a.settings.Server)
 }
 
-func (a *Application) now() time.Time {
-	if a.settings.Now != nil {
-		return a.settings.Now()
-	}
-	return time.Now()
-}
-
 // route finds the rule for a request, the fallback if none matches.
 func (a *Application) route(sr *httpserver.Request) (*rule, []string) {
 	if ru, args := a.router.find(hostOnly(sr.Host), sr.Path); ru != nil {
@@ -147,7 +139,7 @@ func (a *Application) newHandler(loop *ioloop.IOLoop, ru *rule, args []string, o
 	if b, ok := a.bufs.Get().(*[]byte); ok {
 		h.buf, h.bufBox = (*b)[:0], b
 	}
-	h.req.reset(sr, a.now())
+	h.req.reset(sr, loop)
 	h.init(a, self, loop, ru, args, out)
 	out.SetCloseCallback(h.onConnectionClose)
 	return h
@@ -186,7 +178,7 @@ func (h *RequestHandler) onConnectionClose() {
 // logRequest writes the access log record of a finished request.
 func (a *Application) logRequest(h *RequestHandler) {
 	r := h.Request
-	a.LogAccess(h.status, r.Method, r.Target, r.RemoteIP, r.StartTime)
+	a.LogAccess(h.status, r.Method, r.Target, r.RemoteIP, r.RequestTime())
 }
 
 // logError logs an error that ended a request: server errors with their

@@ -56,7 +56,7 @@ func (a *Application) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if limit <= 0 {
 		limit = httpserver.DefaultMaxBodySize
 	}
-	start := a.now()
+	start := time.Now()
 	if r.ContentLength > limit {
 		a.bridgeError(w, r, http.StatusRequestEntityTooLarge, start)
 		return
@@ -94,7 +94,7 @@ func (a *Application) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (a *Application) bridgeError(w http.ResponseWriter, r *http.Request, status int, start time.Time) {
 	w.Header().Set("Connection", "close")
 	http.Error(w, strconv.Itoa(status)+": "+http.StatusText(status), status)
-	a.LogAccess(status, r.Method, r.RequestURI, remoteIP(r.RemoteAddr), start)
+	a.LogAccess(status, r.Method, r.RequestURI, remoteIP(r.RemoteAddr), time.Since(start))
 }
 
 // serveBridged runs the handler of route ru for a request from

@@ -56,7 +56,7 @@ func (h *RequestHandler) SetCookie(name, value string, o CookieOptions) error {
 		c.Path = "/"
 	}
 	if o.ExpiresDays != 0 && c.Expires.IsZero() {
-		c.Expires = h.Application.now().Add(time.Duration(o.ExpiresDays * float64(24*time.Hour)))
+		c.Expires = h.loop.Time().Add(time.Duration(o.ExpiresDays * float64(24*time.Hour)))
 	}
 	if err := c.Valid(); err != nil {
 		return err
@@ -87,7 +87,7 @@ func (h *RequestHandler) addCookieHeaders() {
 // ClearCookie deletes a cookie in the browser: it sets it empty and
 // expired. Path and Domain must be those it was set with.
 func (h *RequestHandler) ClearCookie(name string, o CookieOptions) {
-	o.Expires = h.Application.now().Add(-365 * 24 * time.Hour)
+	o.Expires = h.loop.Time().Add(-365 * 24 * time.Hour)
 	o.ExpiresDays = 0
 	o.MaxAge = -1
 	h.SetCookie(name, "", o)
@@ -113,7 +113,7 @@ func (h *RequestHandler) SetSignedCookie(name, value string, o CookieOptions) er
 	if o.ExpiresDays == 0 && o.Expires.IsZero() && o.MaxAge == 0 {
 		o.ExpiresDays = 30
 	}
-	return h.SetCookie(name, CreateSignedValue(secret, version, name, value, h.Application.now()), o)
+	return h.SetCookie(name, CreateSignedValue(secret, version, name, value, h.loop.Time()), o)
 }
 
 // GetSignedCookie returns the value of a cookie set with SetSignedCookie,
@@ -126,7 +126,7 @@ func (h *RequestHandler) GetSignedCookie(name string, maxAge time.Duration) (str
 	if !ok {
 		return "", ErrCookieMissing
 	}
-	return h.Application.DecodeSignedValue(name, raw, maxAge)
+	return h.Application.DecodeSignedValue(name, raw, maxAge, h.loop.Time())
 }
 
 func (a *Application) signingKey() (int, string, error) {
@@ -145,8 +145,9 @@ func (a *Application) signingKey() (int, string, error) {
 }
 
 // DecodeSignedValue checks a value made by CreateSignedValue with the
-// application's secret(s) and returns what was signed.
-func (a *Application) DecodeSignedValue(name, signed string, maxAge time.Duration) (string, error) {
+// application's secret(s) and returns what was signed, if it was signed
+// less than maxAge before now (zero means 31 days).
+func (a *Application) DecodeSignedValue(name, signed string, maxAge time.Duration, now time.Time) (string, error) {
 	s := &a.settings
 	secrets := s.CookieSecrets
 	if len(secrets) == 0 {
@@ -158,7 +159,7 @@ func (a *Application) DecodeSignedValue(name, signed string, maxAge time.Duratio
 	if maxAge <= 0 {
 		maxAge = 31 * 24 * time.Hour
 	}
-	return decodeSignedValue(secrets, name, signed, maxAge, a.now())
+	return decodeSignedValue(secrets, name, signed, maxAge, now)
 }
 
 // CreateSignedValue signs value for the cookie name with secret, in

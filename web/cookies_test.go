@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -14,6 +13,8 @@ import (
 
 	"github.com/gornado/gornado/gen"
 	"github.com/gornado/gornado/httputil"
+	"github.com/gornado/gornado/ioloop"
+	"github.com/gornado/gornado/looptest"
 	"github.com/gornado/gornado/web"
 )
 
@@ -56,8 +57,7 @@ func TestCookies(t *testing.T) {
 
 func TestSignedCookies(t *testing.T) {
 	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
-	var clock atomic.Pointer[time.Time] // moved by the test, read by the loop
-	clock.Store(&now)
+	clock := looptest.NewFakeClock(now) // moved by the test, read by the loop
 	routes := []web.Route{
 		{Pattern: `/set`, Handler: handle(func(h *funcHandler, co *gen.Co) error {
 			return h.SetSignedCookie("user", "alice|admin", web.CookieOptions{})
@@ -70,7 +70,7 @@ func TestSignedCookies(t *testing.T) {
 			return h.Write("user=" + v)
 		})},
 	}
-	s := serveApp(t, routes, web.Settings{CookieSecret: "s3cret", Now: func() time.Time { return *clock.Load() }})
+	s := serveApp(t, routes, web.Settings{CookieSecret: "s3cret"}, ioloop.Config{Clock: clock})
 	resp, _ := s.get("/set")
 	set := resp.Header.Get("Set-Cookie")
 	require.NotEmpty(t, set)
@@ -93,21 +93,21 @@ func TestSignedCookies(t *testing.T) {
 	assert.Equal(t, "error: "+web.ErrCookieSignature.Error(), get(forged))
 	assert.Equal(t, "error: "+web.ErrCookieSignature.Error(), get("garbage"))
 	later := now.Add(2 * time.Hour)
-	clock.Store(&later)
+	clock.Set(later)
 	assert.Equal(t, "error: "+web.ErrCookieExpired.Error(), get(value))
 	http.DefaultTransport.(*http.Transport).CloseIdleConnections()
 
 	// Tornado's format, byte for byte: the vector is what Debian's
 	// python3-tornado 6.2 prints for create_signed_value("s3cret", "user",
 	// "alice|admin", clock=lambda: 1764072000).
-	app, err := web.NewApplication(nil, web.Settings{CookieSecret: "s3cret", Now: func() time.Time { return time.Unix(1764072000, 0) }})
+	app, err := web.NewApplication(nil, web.Settings{CookieSecret: "s3cret"})
 	require.NoError(t, err)
 	tv := web.CreateSignedValue("s3cret", 0, "user", "alice|admin", time.Unix(1764072000, 0))
 	assert.Equal(t, "2|1:0|10:1764072000|4:user|16:YWxpY2V8YWRtaW4=|1200ab6215762ffbe8d8464bca7d1757f142f822215f2cb8120cf2152ee93691", tv)
-	got, err := app.DecodeSignedValue("user", tv, 0)
+	got, err := app.DecodeSignedValue("user", tv, 0, time.Unix(1764072000, 0))
 	require.NoError(t, err)
 	assert.Equal(t, "alice|admin", got)
-	_, err = app.DecodeSignedValue("other", tv, 0)
+	_, err = app.DecodeSignedValue("other", tv, 0, time.Unix(1764072000, 0))
 	assert.ErrorIs(t, err, web.ErrCookieSignature, "a value signed for another name")
 }
 
@@ -117,15 +117,15 @@ func TestSignedCookieKeyRotation(t *testing.T) {
 	cur, err := web.NewApplication(nil, web.Settings{CookieSecrets: map[int]string{1: "k1", 2: "k2"}, CookieKeyVersion: 2})
 	require.NoError(t, err)
 	v1 := web.CreateSignedValue("k1", 1, "n", "v", time.Now())
-	got, err := cur.DecodeSignedValue("n", v1, 0)
+	got, err := cur.DecodeSignedValue("n", v1, 0, time.Now())
 	require.NoError(t, err)
 	assert.Equal(t, "v", got)
 	v2 := web.CreateSignedValue("k2", 2, "n", "v", time.Now())
-	_, err = old.DecodeSignedValue("n", v2, 0)
+	_, err = old.DecodeSignedValue("n", v2, 0, time.Now())
 	assert.ErrorIs(t, err, web.ErrCookieSignature)
 	none, err := web.NewApplication(nil, web.Settings{})
 	require.NoError(t, err)
-	_, err = none.DecodeSignedValue("n", v2, 0)
+	_, err = none.DecodeSignedValue("n", v2, 0, time.Now())
 	assert.ErrorIs(t, err, web.ErrNoCookieSecret)
 }
 

@@ -27,10 +27,11 @@ type server struct {
 }
 
 // serveApp builds an application and serves it on loopback until the end
-// of the test. Its access log goes to the test log.
-func serveApp(t *testing.T, routes []web.Route, s web.Settings) *server {
+// of the test, on a loop made with cfg (a fake clock, say). Its access
+// log goes to the test log.
+func serveApp(t *testing.T, routes []web.Route, s web.Settings, cfg ...ioloop.Config) *server {
 	t.Helper()
-	l := looptest.New(t)
+	l := looptest.New(t, cfg...)
 	if s.Logger == nil {
 		s.Logger = looptest.Logs(l).Logger()
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gornado/gornado/httpserver"
 	"github.com/gornado/gornado/httputil"
+	"github.com/gornado/gornado/ioloop"
 )
 
 // Request is the request a handler serves, Tornado's HTTPServerRequest:
@@ -18,9 +19,11 @@ import (
 type Request struct {
 	*httpserver.Request
 
-	// StartTime is when the application received the request.
+	// StartTime is when the application received the request, on the
+	// loop's clock (ioloop.IOLoop.Time).
 	StartTime time.Time
 
+	loop      *ioloop.IOLoop
 	parsed    bool
 	parseErr  error
 	queryArgs httputil.Args
@@ -29,9 +32,10 @@ type Request struct {
 	cookies   map[string]string
 }
 
-func (r *Request) reset(sr *httpserver.Request, now time.Time) {
+func (r *Request) reset(sr *httpserver.Request, loop *ioloop.IOLoop) {
 	r.Request = sr
-	r.StartTime = now
+	r.loop = loop
+	r.StartTime = loop.Time()
 	r.parsed, r.parseErr = false, nil
 	r.queryArgs.Reset()
 	r.bodyArgs.Reset()
@@ -101,6 +105,6 @@ func (r *Request) FullURL() string {
 // request.uri.
 func (r *Request) URI() string { return r.Target }
 
-// RequestTime returns how long the request has taken so far (or took,
-// once finished).
-func (r *Request) RequestTime() time.Duration { return time.Since(r.StartTime) }
+// RequestTime returns how long the request has taken so far, on the
+// loop's clock.
+func (r *Request) RequestTime() time.Duration { return r.loop.Time().Sub(r.StartTime) }

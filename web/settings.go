@@ -4,7 +4,6 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
-	"time"
 
 	"github.com/gornado/gornado/httpserver"
 	"github.com/gornado/gornado/ioloop"
@@ -79,9 +78,6 @@ type Settings struct {
 	// start and close it); nil makes the application start one of its
 	// own on first use (see Application.Loop and Close).
 	Loop *ioloop.IOLoop
-
-	// Now returns the time, for tests; nil means time.Now.
-	Now func() time.Time
 }
 
 func (s *Settings) serveTraceback() bool { return s.Debug || s.ServeTraceback }

@@ -165,7 +165,7 @@ func (h *StaticFileHandler) setStaticHeaders(name, etag string, modified time.Ti
 	}
 	h.SetHeader("Content-Type", staticContentType(name))
 	if h.Request.QueryArguments().Has("v") {
-		h.SetHeader("Expires", httputil.FormatDate(h.Application.now().Add(StaticCacheMaxAge)))
+		h.SetHeader("Expires", httputil.FormatDate(h.loop.Time().Add(StaticCacheMaxAge)))
 		h.SetHeader("Cache-Control", "max-age="+strconv.Itoa(int(StaticCacheMaxAge/time.Second)))
 	}
 	if x := h.files.opts.ExtraHeaders; x != nil {

@@ -25,6 +25,7 @@ import (
 
 	"github.com/gornado/gornado/gen"
 	"github.com/gornado/gornado/httputil"
+	"github.com/gornado/gornado/ioloop"
 	"github.com/gornado/gornado/looptest"
 	"github.com/gornado/gornado/web"
 )
@@ -430,7 +431,7 @@ func TestStaticHead(t *testing.T) {
 func TestStaticCacheHeaders(t *testing.T) {
 	root := staticTree(t)
 	now := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
-	s := serveApp(t, nil, web.Settings{StaticPath: root, Now: func() time.Time { return now }})
+	s := serveApp(t, nil, web.Settings{StaticPath: root}, ioloop.Config{Clock: looptest.NewFakeClock(now)})
 
 	resp, _ := s.get("/static/hello.txt?v=abcde")
 	assert.Equal(t, 200, resp.StatusCode)

@@ -51,7 +51,7 @@ func (h *RequestHandler) rawXSRFToken() (token []byte, ts int64, fromCookie bool
 	}
 	token = make([]byte, 16)
 	rand.Read(token)
-	return token, h.Application.now().Unix(), false
+	return token, h.loop.Time().Unix(), false
 }
 
 // decodeXSRFToken unmasks a version 2 token ("2|mask|masked|timestamp"),

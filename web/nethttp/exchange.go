@@ -108,7 +108,7 @@ func (ex *exchange) unavailable() {
 	out.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	out.Write([]byte("503: Service Unavailable\n"))
 	out.Finish()
-	ex.app.LogAccess(http.StatusServiceUnavailable, ex.method, ex.target, ex.remoteIP, ex.start)
+	ex.app.LogAccess(http.StatusServiceUnavailable, ex.method, ex.target, ex.remoteIP, ex.loop.Time().Sub(ex.start))
 }
 
 // clientGone runs when the client closed the connection before the
@@ -196,5 +196,5 @@ func (ex *exchange) deliver(c *chunk) {
 		ex.log.Error("nethttp: mounted handler's response", "method", ex.method, "uri", ex.target, "error", err)
 	}
 	ex.sent(n)
-	ex.app.LogAccess(ex.status, ex.method, ex.target, ex.remoteIP, ex.start)
+	ex.app.LogAccess(ex.status, ex.method, ex.target, ex.remoteIP, ex.loop.Time().Sub(ex.start))
 }
