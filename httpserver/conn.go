@@ -9,6 +9,7 @@ import (
 
 	"github.com/gornado/gornado/httputil"
 	"github.com/gornado/gornado/internal/http1"
+	"github.com/gornado/gornado/internal/logattr"
 	"github.com/gornado/gornado/iostream"
 )
 
@@ -106,7 +107,7 @@ func (c *conn) HandleRead(data []byte) (n int) {
 // panicked answers a request whose delegate panicked: 500 if nothing was
 // sent yet, else the connection is cut.
 func (c *conn) panicked(v any) {
-	c.srv.log.Error("httpserver: handler panicked", "panic", v, "stack", string(debug.Stack()))
+	c.srv.log.Error("httpserver: handler panicked", "panic", v, logattr.Stack(debug.Stack()))
 	if c.ex != nil && !c.ex.resp.started && !c.ex.resp.finished {
 		c.reject(errHandlerPanicked)
 	} else {
@@ -383,7 +384,7 @@ func (c *conn) onClose() {
 func (c *conn) notifyClose(d MessageDelegate) {
 	defer func() {
 		if v := recover(); v != nil {
-			c.srv.log.Error("httpserver: OnConnectionClose panicked", "panic", v, "stack", string(debug.Stack()))
+			c.srv.log.Error("httpserver: OnConnectionClose panicked", "panic", v, logattr.Stack(debug.Stack()))
 		}
 	}()
 	d.OnConnectionClose()

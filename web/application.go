@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -175,22 +176,35 @@ func (h *RequestHandler) onConnectionClose() {
 	}
 }
 
-// logRequest writes the access log record of a finished request.
+// logRequest writes the access log record of a finished request, with
+// the reason of a client error, if it had one.
 func (a *Application) logRequest(h *RequestHandler) {
 	r := h.Request
-	a.LogAccess(h.status, r.Method, r.Target, r.RemoteIP, r.RequestTime())
+	a.logAccess(h.status, r.Method, r.Target, r.RemoteIP, r.RequestTime(), h.errNote)
 }
 
 // logError logs an error that ended a request: server errors with their
 // stack, client errors only if they carry a message (Tornado's
 // log_exception).
+//
+// A server error is logged on its own, with its stack if it was a panic.
+// A client error's reason (an HTTPError's Message, the missing argument's
+// name, a status error's text) goes in the request's access log record
+// instead, as its "error": one record per request.
 func (a *Application) logError(h *RequestHandler, status int, err error) {
 	if status >= 500 {
-		a.logger.Error("web: request failed", "method", h.Request.Method, "uri", h.Request.Target, "status", status, "error", describe(err))
+		args := append([]any{"method", h.Request.Method, "uri", h.Request.Target, "status", status}, errorAttrs(err)...)
+		a.logger.Error("web: request failed", args...)
 		return
 	}
 	var he *HTTPError
-	if asHTTPError(err, &he) && he.Message != "" {
-		a.logger.Warn("web: "+he.Message, "method", h.Request.Method, "uri", h.Request.Target, "status", status)
+	var me *MissingArgumentError
+	switch {
+	case asHTTPError(err, &he):
+		h.errNote = he.Message
+	case errors.As(err, &me):
+		h.errNote = "Missing argument " + me.Name
+	default:
+		h.errNote = err.Error()
 	}
 }

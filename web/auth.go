@@ -57,7 +57,7 @@ func (h *RequestHandler) SetCurrentUser(u any) {
 
 // RequireUser returns nil if a user is logged in. Otherwise a GET or HEAD
 // is redirected to Settings.LoginURL with ?next= the page asked for, and
-// the returned Finish ends the request; other methods get a 403
+// the returned FinishError ends the request; other methods get a 403
 // *HTTPError. Without a LoginURL, a GET is a 500 (a setup mistake).
 //
 //	func (h *AdminHandler) Get(co *gen.Co) error {
@@ -87,7 +87,7 @@ func (h *RequestHandler) RequireUser() error {
 	if err := h.Redirect(login, false); err != nil {
 		return err
 	}
-	return Finish{}
+	return FinishError{}
 }
 
 // Authenticated wraps a Route.Handler so that every method of its

@@ -74,19 +74,21 @@ func (e *MissingArgumentError) Error() string {
 // StatusCode returns 400.
 func (e *MissingArgumentError) StatusCode() int { return http.StatusBadRequest }
 
-// Finish, returned by a handler method (or Prepare), ends the request
-// early without an error, Tornado's `raise Finish()`: the application
-// writes Body (if not nil, as Write would) and finishes the response.
+// FinishError, returned by a handler method (or Prepare), ends the
+// request early without an error, Tornado's `raise Finish()`: the
+// application writes Body (if not nil, as Write would) and finishes the
+// response. (It is not named Finish, the method that finishes a
+// response at once.)
 //
 //	if h.GetCookie("ok", "") == "" {
 //		h.SetStatus(401)
-//		return web.Finish{Body: "login first"}
+//		return web.FinishError{Body: "login first"}
 //	}
-type Finish struct {
+type FinishError struct {
 	Body any
 }
 
-func (Finish) Error() string { return "web: finish" }
+func (FinishError) Error() string { return "web: finish" }
 
 // statusCoder is any error that knows its HTTP status: *HTTPError,
 // *MissingArgumentError, *httpserver.StatusError, a user's own type.

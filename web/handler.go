@@ -129,6 +129,7 @@ type RequestHandler struct {
 	user       any
 	userSet    bool
 	xsrfToken  string
+	errNote    string // a client error's reason, for the access log
 	newCookies []newCookie
 }
 
@@ -317,7 +318,7 @@ func safeMethod(m string) bool { return m == "GET" || m == "HEAD" || m == "OPTIO
 // finishes, anything else becomes an error page (unless the response
 // already went out, then the connection is cut short), and is logged.
 func (h *RequestHandler) handleError(err error) {
-	var fin Finish
+	var fin FinishError
 	if errors.As(err, &fin) {
 		if !h.finished {
 			if fin.Body != nil {

@@ -88,7 +88,7 @@ type lifeHandler struct {
 func (h *lifeHandler) Prepare(co *gen.Co) error {
 	*h.log = append(*h.log, "prepare")
 	if h.Request.Path == "/stop" {
-		return web.Finish{Body: "stopped in prepare"}
+		return web.FinishError{Body: "stopped in prepare"}
 	}
 	return nil
 }

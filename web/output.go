@@ -11,6 +11,7 @@ import (
 
 	"github.com/gornado/gornado/future"
 	"github.com/gornado/gornado/httputil"
+	"github.com/gornado/gornado/internal/logattr"
 )
 
 // SetStatus sets the response status. A status after Flush is too late
@@ -165,9 +166,17 @@ func (h *RequestHandler) Finish(chunks ...any) error {
 			h.buf = h.buf[:0]
 			h.status, h.reason = http.StatusNotModified, ""
 		}
-		if h.status == http.StatusNotModified {
+		switch {
+		case h.status == http.StatusNotModified:
 			clearHeadersFor304(h.out.Header())
-		} else {
+		case h.status == http.StatusNoContent || h.status < 200:
+			// No body, so nothing to describe (Tornado 6.2's
+			// _clear_representation_headers): not even the default
+			// Content-Type.
+			for _, n := range []string{"Content-Encoding", "Content-Language", "Content-Type"} {
+				h.out.Header().Del(n)
+			}
+		default:
 			h.startTransforms(true)
 		}
 		h.addCookieHeaders()
@@ -199,7 +208,7 @@ func clearHeadersFor304(hd *httputil.Headers) {
 func (h *RequestHandler) safely(fn func()) {
 	defer func() {
 		if v := recover(); v != nil {
-			h.Application.logger.Error("web: hook panicked", "panic", v, "stack", string(stack()))
+			h.Application.logger.Error("web: hook panicked", "panic", v, logattr.Stack(stack()))
 		}
 	}()
 	fn()

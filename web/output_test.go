@@ -50,7 +50,7 @@ func TestErrorsAsValues(t *testing.T) {
 		{Pattern: `/own`, Handler: handle(func(h *funcHandler, co *gen.Co) error { return teapotError{} })},
 		{Pattern: `/finish`, Handler: handle(func(h *funcHandler, co *gen.Co) error {
 			h.SetStatus(401)
-			return web.Finish{Body: "go away"}
+			return web.FinishError{Body: "go away"}
 		})},
 		{Pattern: `/twice`, Handler: handle(func(h *funcHandler, co *gen.Co) error {
 			require.NoError(t, h.Finish("once"))

@@ -51,6 +51,11 @@ func (h *RequestHandler) RawResponse() (*httpserver.Response, error) {
 // itself (RawResponse): d is how long the request took. Safe from any
 // goroutine.
 func (a *Application) LogAccess(status int, method, uri, remoteIP string, d time.Duration) {
+	a.logAccess(status, method, uri, remoteIP, d, "")
+}
+
+// logAccess is LogAccess with the reason of a client error, if any.
+func (a *Application) logAccess(status int, method, uri, remoteIP string, d time.Duration, note string) {
 	if a.settings.NoAccessLog {
 		return
 	}
@@ -65,10 +70,15 @@ func (a *Application) LogAccess(status int, method, uri, remoteIP string, d time
 	if !a.access.Enabled(ctx, level) {
 		return
 	}
-	a.access.LogAttrs(ctx, level, "request",
+	attrs := []slog.Attr{
 		slog.Int("status", status),
 		slog.String("method", method),
 		slog.String("uri", uri),
 		slog.String("remote_ip", remoteIP),
-		slog.Duration("duration", d))
+		slog.Duration("duration", d),
+	}
+	if note != "" {
+		attrs = append(attrs, slog.String("error", note))
+	}
+	a.access.LogAttrs(ctx, level, "request", attrs...)
 }

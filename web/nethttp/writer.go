@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"runtime/debug"
+
+	"github.com/gornado/gornado/internal/logattr"
 )
 
 // errClientGone is what a mounted handler's Write returns once the client
@@ -139,7 +141,7 @@ func (ex *exchange) run(h http.Handler, r *http.Request) {
 		}
 		if v != http.ErrAbortHandler {
 			ex.log.Error("nethttp: mounted handler panicked", "method", r.Method, "uri", r.RequestURI,
-				"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				"panic", fmt.Sprint(v), logattr.Stack(debug.Stack()))
 		}
 		if w.sentHead || w.hijacked {
 			w.buf = nil

@@ -1,0 +1,55 @@
+package web_test
+
+import (
+	"log/slog"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/gornado/gornado/gen"
+	"github.com/gornado/gornado/looptest"
+	"github.com/gornado/gornado/web"
+)
+
+func TestOneRecordPerFailedRequest(t *testing.T) {
+	s := serveApp(t, []web.Route{
+		{Pattern: `/arg`, Handler: handle(func(h *funcHandler, co *gen.Co) error {
+			q, err := h.GetArgument("q")
+			if err != nil {
+				return err
+			}
+			return h.Write(q)
+		})},
+		{Pattern: `/gone`, Handler: handle(func(h *funcHandler, co *gen.Co) error {
+			return web.NewHTTPError(410, "story %d was deleted", 7)
+		})},
+		{Pattern: `/panic`, Handler: handle(func(h *funcHandler, co *gen.Co) error {
+			panic("kaboom")
+		})},
+		{Pattern: `/empty`, Handler: handle(func(h *funcHandler, co *gen.Co) error {
+			h.SetStatus(204)
+			return nil
+		})},
+	}, web.Settings{})
+	logs := looptest.Logs(s.loop)
+	logs.SetFailUnexpected(true) // a second record for a request fails the test
+	// A client error: one access record, with the reason Tornado logs.
+	looptest.ExpectLog(t, s.loop, slog.LevelWarn, `^request status=400 method=GET uri=/arg .* error=Missing argument q$`)
+	looptest.ExpectLog(t, s.loop, slog.LevelWarn, `^request status=410 method=GET uri=/gone .* error=story 7 was deleted$`)
+	// A panic: its own record, with the stack one frame per attribute
+	// (no escaped newlines), and the access record.
+	looptest.ExpectLog(t, s.loop, slog.LevelError, `^web: request failed method=GET uri=/panic status=500 error=panic: kaboom stack\.0=github\.com/gornado/gornado/web_test\.TestOneRecordPerFailedRequest\.func3\(.*\) \S+/logs_test\.go:\d+ stack\.1=`)
+	looptest.ExpectLog(t, s.loop, slog.LevelError, `^request status=500 method=GET uri=/panic `)
+
+	resp, _ := s.get("/arg")
+	assert.Equal(t, 400, resp.StatusCode)
+	resp, _ = s.get("/gone")
+	assert.Equal(t, 410, resp.StatusCode)
+	resp, _ = s.get("/panic")
+	assert.Equal(t, 500, resp.StatusCode)
+
+	// A 204 says nothing about a body it has not (Tornado 6.2).
+	resp, _ = s.get("/empty")
+	assert.Equal(t, 204, resp.StatusCode)
+	assert.Empty(t, resp.Header.Get("Content-Type"))
+}
