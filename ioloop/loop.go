@@ -171,23 +171,41 @@ func (l *IOLoop) AddCallback(fn func()) {
 		return
 	}
 	l.pending = append(l.pending, fn)
+	// The wake happens under mu: Close sets dropped under mu before it
+	// closes the poller, so no wake can reach a closed (and perhaps
+	// reused) descriptor. An awake loop costs one atomic load here.
+	if l.sleeping.Load() {
+		l.wakeLocked()
+	}
 	l.mu.Unlock()
-	if l.sleeping.Load() && l.wakePending.CompareAndSwap(false, true) {
-		if err := l.poller.wake(); err != nil {
-			l.log.Error("ioloop: wake failed", "err", err)
-		}
+}
+
+// wakeLocked writes the waker unless a wake is already on its way. The
+// caller holds mu and has seen dropped false.
+func (l *IOLoop) wakeLocked() {
+	if !l.wakePending.CompareAndSwap(false, true) {
+		return
+	}
+	if err := l.poller.wake(); err != nil {
+		l.log.Error("ioloop: wake failed", "err", err)
 	}
 }
 
 // Stop asks the loop to return from Start once the current iteration ends
 // (a Stop while the loop is not running makes the next Start run one
-// iteration, as asyncio does). Safe from any goroutine. Coroutines parked in Await stay parked; they go
-// on when the loop starts again, or get ErrLoopClosed from Close.
+// iteration, as asyncio does). Safe from any goroutine. Coroutines parked
+// in Await stay parked; they go on when the loop starts again, or get
+// ErrLoopClosed from Close.
 func (l *IOLoop) Stop() {
 	l.stopping.Store(true)
-	if l.sleeping.Load() && l.wakePending.CompareAndSwap(false, true) {
-		l.poller.wake()
+	if !l.sleeping.Load() {
+		return
 	}
+	l.mu.Lock()
+	if !l.dropped && l.sleeping.Load() {
+		l.wakeLocked()
+	}
+	l.mu.Unlock()
 }
 
 // Running reports whether the loop is between Start and its return.
