@@ -122,6 +122,11 @@ func (l *IOLoop) Suspend(w *Waiter) error {
 	me := l.current
 	w.r = me
 	l.parked.push(w)
+	if l.wd != nil {
+		// The callback that runs the coroutine is over for now: the next
+		// runner may sleep in the poller, which is not a slow callback.
+		l.wd.end()
+	}
 	next := l.takeRunner()
 	l.current = next
 	next.ch <- sigRun
