@@ -87,12 +87,21 @@ type task[T any] struct {
 }
 
 func (t *task[T]) run() {
+	returned := false
 	defer func() {
+		if returned {
+			return
+		}
 		if v := recover(); v != nil {
 			t.f.SetError(&PanicError{Value: v, Stack: debug.Stack()})
+			return
 		}
+		// runtime.Goexit (t.FailNow, require): it cannot be stopped, but
+		// the future says what happened, and the loop goes on.
+		t.f.SetError(future.ErrGoexit)
 	}()
 	t.f.Set(t.fn(&t.co))
+	returned = true
 }
 
 // Await waits for f and returns its result. If f is done it returns at

@@ -2,6 +2,8 @@ package ioloop
 
 import (
 	"log/slog"
+
+	"github.com/gornado/gornado/future"
 	"runtime/debug"
 	"sync"
 	"time"
@@ -24,11 +26,12 @@ type ExecutorConfig struct {
 	WarnInterval time.Duration
 }
 
-// task is one unit of work; cancel runs instead of run when Shutdown
-// drops the task.
+// task is one unit of work. fail, if set, runs instead of the rest of run
+// when the task cannot finish: with ErrExecutorShutdown when Shutdown drops
+// it, with future.ErrGoexit when run calls runtime.Goexit.
 type task struct {
-	run    func()
-	cancel func()
+	run  func()
+	fail func(error)
 }
 
 // Executor runs blocking functions on a fixed number of worker goroutines
@@ -184,13 +187,43 @@ func (e *Executor) pop() task {
 	return t
 }
 
+// run runs t, recovering a panic. If t calls runtime.Goexit (t.FailNow in
+// a test, say), which no recover stops, the task fails with
+// future.ErrGoexit and another worker takes the place of this one.
 func (e *Executor) run(t task) {
+	returned := false
 	defer func() {
+		if returned {
+			return
+		}
 		if v := recover(); v != nil {
 			e.log.Error("ioloop: executor task panicked", "panic", v, "stack", string(debug.Stack()))
+			return
 		}
+		e.log.Error("ioloop: executor task called runtime.Goexit; its worker is replaced", "stack", string(debug.Stack()))
+		if t.fail != nil {
+			t.fail(future.ErrGoexit)
+		}
+		e.replaceWorker()
 	}()
 	t.run()
+	returned = true
+}
+
+// replaceWorker accounts for a worker that is ending in the middle of a
+// task: it starts another in its place, unless the pool was asked to
+// shrink, in which case the ending worker counts as one that stopped.
+func (e *Executor) replaceWorker() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.busy--
+	if e.stopCount > 0 {
+		e.stopCount--
+		e.threads--
+		e.exited.Broadcast()
+		return
+	}
+	go e.worker()
 }
 
 // Shutdown stops the executor: no task is accepted afterwards. With
@@ -213,8 +246,8 @@ func (e *Executor) Shutdown(cancelPending bool, timeout time.Duration) (stillRun
 	}
 	e.mu.Unlock()
 	for _, t := range dropped {
-		if t.cancel != nil {
-			t.cancel()
+		if t.fail != nil {
+			t.fail(ErrExecutorShutdown)
 		}
 	}
 	deadline := time.Now().Add(timeout)

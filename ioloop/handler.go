@@ -100,7 +100,7 @@ func (l *IOLoop) handlerOf(fd int) *fdHandler {
 
 // dispatch calls fd's handler, if it still has one, with the events it
 // asked for plus Error.
-func (l *IOLoop) dispatch(fd int, events Events) {
+func (l *IOLoop) dispatch(r *runner, fd int, events Events) {
 	h := l.handlerOf(fd)
 	if h == nil {
 		return
@@ -109,7 +109,7 @@ func (l *IOLoop) dispatch(fd int, events Events) {
 	if events == 0 {
 		return
 	}
-	defer l.afterCallback()
+	defer l.afterCallback(r)
 	if l.wd != nil {
 		l.wd.begin()
 	}

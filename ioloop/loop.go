@@ -262,7 +262,7 @@ func (l *IOLoop) runLoop(r *runner) {
 				fn := l.batch[l.bi]
 				l.batch[l.bi] = nil
 				l.bi++
-				l.invoke(fn)
+				l.invoke(r, fn)
 				continue
 			}
 			l.collectDue()
@@ -274,7 +274,7 @@ func (l *IOLoop) runLoop(r *runner) {
 				l.di++
 				if fn := t.fn; fn != nil {
 					t.fn = nil
-					l.invoke(fn)
+					l.invoke(r, fn)
 				}
 				continue
 			}
@@ -297,7 +297,7 @@ func (l *IOLoop) runLoop(r *runner) {
 			if l.ei < len(l.events) {
 				ev := l.events[l.ei]
 				l.ei++
-				l.dispatch(int(ev.fd), ev.events)
+				l.dispatch(r, int(ev.fd), ev.events)
 				continue
 			}
 			l.phase = phaseBegin
@@ -357,9 +357,9 @@ func (l *IOLoop) poll() {
 // monotonic is the real time since New, whatever the loop's clock.
 func (l *IOLoop) monotonic() int64 { return int64(time.Since(l.created)) }
 
-// invoke runs one callback or timeout, recovering a panic.
-func (l *IOLoop) invoke(fn func()) {
-	defer l.afterCallback()
+// invoke runs one callback or timeout on runner r, recovering a panic.
+func (l *IOLoop) invoke(r *runner, fn func()) {
+	defer l.afterCallback(r)
 	if l.wd != nil {
 		l.wd.begin()
 	}
@@ -367,9 +367,10 @@ func (l *IOLoop) invoke(fn func()) {
 }
 
 // afterCallback is deferred by invoke and dispatch: it ends the watchdog's
-// watch and logs a panic with its stack.
-func (l *IOLoop) afterCallback() {
-	if l.wd != nil {
+// watch and logs a panic with its stack. A runner that Resume retired holds
+// no role any more and leaves the watchdog alone.
+func (l *IOLoop) afterCallback(r *runner) {
+	if l.wd != nil && !r.exit {
 		l.wd.end()
 	}
 	if v := recover(); v != nil {

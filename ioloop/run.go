@@ -8,7 +8,8 @@ import (
 
 // RunInExecutor runs fn on exec's workers (the loop's default executor if
 // exec is nil) and returns a future that completes on the loop with fn's
-// result. A panic in fn becomes a *future.PanicError; a task dropped by
+// result. A panic in fn becomes a *future.PanicError; a runtime.Goexit in
+// fn (t.FailNow) fails the future with future.ErrGoexit; a task dropped by
 // Shutdown fails with ErrExecutorShutdown. Safe from any goroutine, but
 // with exec nil it must be called on the loop.
 func RunInExecutor[T any](l *IOLoop, exec *Executor, fn func() (T, error)) *future.Future[T] {
@@ -25,10 +26,10 @@ func RunInExecutor[T any](l *IOLoop, exec *Executor, fn func() (T, error)) *futu
 				f.Set(v, err)
 			})
 		},
-		cancel: func() {
+		fail: func(err error) {
 			l.AddCallback(func() {
 				l.offloaded.Add(-1)
-				f.SetError(ErrExecutorShutdown)
+				f.SetError(err)
 			})
 		},
 	})

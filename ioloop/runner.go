@@ -1,5 +1,7 @@
 package ioloop
 
+import "runtime/debug"
+
 // The loop role. Running the loop is a role that passes between goroutines
 // the loop owns ("runners"). A coroutine that must wait parks the goroutine
 // it runs on, with its stack, and hands the role to another runner
@@ -80,6 +82,19 @@ func (l *IOLoop) runnerMain(r *runner) {
 	if l.track {
 		r.gid = goid()
 	}
+	returned := false
+	defer func() {
+		if !returned {
+			l.goexited(r)
+		}
+	}()
+	l.serve(r)
+	returned = true
+}
+
+// serve is a runner's life: take the role when asked, run the loop, give
+// the role back when the loop stops, until told to exit.
+func (l *IOLoop) serve(r *runner) {
 	for {
 		if sig := <-r.ch; sig != sigRun {
 			return
@@ -100,6 +115,27 @@ func (l *IOLoop) runnerMain(r *runner) {
 			return
 		}
 	}
+}
+
+// goexited runs when r's goroutine ends without returning: a callback, a
+// handler or a coroutine called runtime.Goexit (t.FailNow and require do),
+// which no recover stops. It is treated like a panic: logged with its
+// stack, and the loop goes on. If r held the loop role, the role passes to
+// another runner (or back to Close, which is releasing coroutines), so
+// Start still returns at the next Stop and Close still closes.
+func (l *IOLoop) goexited(r *runner) {
+	if r.exit {
+		return // retired: r holds nothing
+	}
+	l.log.Error("ioloop: callback called runtime.Goexit (t.FailNow, t.Fatal or require in code on the loop?); "+
+		"the loop goes on", "stack", string(debug.Stack()))
+	if l.closed {
+		l.returned <- struct{}{}
+		return
+	}
+	next := l.takeRunner()
+	l.current = next
+	next.ch <- sigRun
 }
 
 func (l *IOLoop) tookRole(r *runner) {
