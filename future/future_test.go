@@ -177,3 +177,22 @@ func TestRecoverAndPanicError(t *testing.T) {
 	require.ErrorAs(t, err, &pe)
 	assert.Nil(t, errors.Unwrap(err))
 }
+
+// Fault 3 of issue 10: a panic in the function of Then, Map or Catch left
+// the derived future pending for ever.
+func TestChainingHelpersTurnPanicsIntoPanicErrors(t *testing.T) {
+	q := &queue{}
+	ok := future.Resolved(q, 1)
+	failed := future.Failed[int](q, errors.New("no"))
+	then := future.Then(ok, func(int) (string, error) { panic("then") })
+	mapped := future.Map(ok, func(int) string { panic("map") })
+	caught := future.Catch(failed, func(error) (int, error) { panic("catch") })
+	q.drain()
+	for name, err := range map[string]error{"then": then.Err(), "map": mapped.Err(), "catch": caught.Err()} {
+		var pe *future.PanicError
+		if assert.ErrorAs(t, err, &pe, name) {
+			assert.Equal(t, name, pe.Value)
+			assert.Contains(t, string(pe.Stack), "future_test.go", name)
+		}
+	}
+}
