@@ -41,11 +41,20 @@ func RunInExecutor[T any](l *IOLoop, exec *Executor, fn func() (T, error)) *futu
 }
 
 // RunSync starts the loop, calls fn on it, and stops the loop when the
-// future fn returns is done, returning its result. With a positive timeout
-// it gives up after that long: the future is cancelled and RunSync returns
-// ErrTimeout. If the loop is stopped first, it returns ErrStopped; a panic
-// in fn itself is returned as a *future.PanicError. It is Tornado's IOLoop.run_sync; gen.RunSync is the same for a
-// coroutine body. Call it while the loop is not running.
+// future fn returns is done, returning its result. It is Tornado's
+// IOLoop.run_sync; gen.RunSync is the same for a coroutine body. Call it
+// while the loop is not running.
+//
+// With a positive timeout it gives up after that long: it cancels the
+// future on the loop, lets the loop run the iteration that follows (so a
+// gen coroutine behind the future sees the cancellation and unwinds; see
+// package gen), then stops the loop and returns ErrTimeout. The timeout is
+// a timer on the loop's clock: with a ManualClock (looptest.FakeClock) it
+// fires only when the clock is advanced past it, never by itself.
+//
+// If the loop is stopped first, RunSync returns ErrStopped; a panic in fn
+// itself is returned as a *future.PanicError; ErrRunning and ErrLoopClosed
+// come from Start.
 func RunSync[T any](l *IOLoop, fn func() *future.Future[T], timeout time.Duration) (T, error) {
 	var (
 		f        *future.Future[T]
@@ -62,7 +71,11 @@ func RunSync[T any](l *IOLoop, fn func() *future.Future[T], timeout time.Duratio
 	err := l.start(func() {
 		if timeout > 0 {
 			timer = l.CallLater(timeout, func() {
-				timedOut = true
+				if f != nil && f.Cancel() {
+					timedOut = true
+					return // f's done callbacks stop the loop, after the cancellation's
+				}
+				timedOut = f == nil || !f.Done()
 				stop()
 			})
 		}
@@ -88,11 +101,10 @@ func RunSync[T any](l *IOLoop, fn func() *future.Future[T], timeout time.Duratio
 		}
 		return zero, fnErr
 	}
+	if timedOut {
+		return zero, ErrTimeout
+	}
 	if !f.Done() {
-		if timedOut {
-			f.Cancel()
-			return zero, ErrTimeout
-		}
 		return zero, ErrStopped
 	}
 	return f.Result()
