@@ -230,7 +230,8 @@ func (e *Executor) replaceWorker() {
 // cancelPending, queued tasks are dropped (RunInExecutor futures fail with
 // ErrExecutorShutdown) and each worker exits after its current task;
 // without it, workers first run every queued task. It waits up to timeout
-// for the workers to exit and reports whether some were still running.
+// (not at all if timeout <= 0) for the workers to exit and reports whether
+// some were still running; those go on until their task returns.
 func (e *Executor) Shutdown(cancelPending bool, timeout time.Duration) (stillRunning bool) {
 	e.mu.Lock()
 	e.shutdown = true

@@ -24,6 +24,11 @@ type Config struct {
 	// ExecutorWorkers is the size of the default executor (see Executor).
 	// Zero means DefaultExecutorWorkers.
 	ExecutorWorkers int
+	// ExecutorShutdownTimeout is how long Close waits for tasks running on
+	// the default executor; tasks still running then are left to finish
+	// on their own. Zero means DefaultExecutorShutdownTimeout; negative
+	// means Close does not wait.
+	ExecutorShutdownTimeout time.Duration
 	// Debug makes loop-only methods panic when called from a goroutine
 	// that is not running the loop. It costs a stack read per call.
 	Debug bool
@@ -96,9 +101,16 @@ type IOLoop struct {
 	closed   bool
 	curGID   atomic.Int64
 
-	wd       *watchdog
-	executor *Executor
-	execSize int
+	// While Close releases parked coroutines (releaseParked): how often
+	// the current one called Suspend since, and whether it is being ended.
+	releasing      bool
+	closedSuspends int
+	endingStuck    bool
+
+	wd          *watchdog
+	executor    *Executor
+	execSize    int
+	execTimeout time.Duration
 	// offloaded counts RunInExecutor tasks whose result has not come back
 	// to the loop. While it is above zero the loop yields the processor
 	// once per iteration (see phasePoll).
@@ -119,6 +131,8 @@ func New(cfg Config) (*IOLoop, error) {
 		poller:   p,
 		returned: make(chan struct{}),
 		execSize: cfg.ExecutorWorkers,
+
+		execTimeout: cfg.ExecutorShutdownTimeout,
 	}
 	if l.log == nil {
 		l.log = slog.Default()

@@ -1,6 +1,9 @@
 package ioloop
 
-import "runtime/debug"
+import (
+	"runtime"
+	"runtime/debug"
+)
 
 // The loop role. Running the loop is a role that passes between goroutines
 // the loop owns ("runners"). A coroutine that must wait parks the goroutine
@@ -127,8 +130,12 @@ func (l *IOLoop) goexited(r *runner) {
 	if r.exit {
 		return // retired: r holds nothing
 	}
-	l.log.Error("ioloop: callback called runtime.Goexit (t.FailNow, t.Fatal or require in code on the loop?); "+
-		"the loop goes on", "stack", string(debug.Stack()))
+	if l.endingStuck {
+		l.endingStuck = false // logged by suspendAfterClose
+	} else {
+		l.log.Error("ioloop: callback called runtime.Goexit (t.FailNow, t.Fatal or require in code on the loop?); "+
+			"the loop goes on", "stack", string(debug.Stack()))
+	}
 	if l.closed {
 		l.returned <- struct{}{}
 		return
@@ -153,6 +160,7 @@ func (l *IOLoop) tookRole(r *runner) {
 func (l *IOLoop) Suspend(w *Waiter) error {
 	l.checkGoroutine("Suspend")
 	if l.closed {
+		l.suspendAfterClose()
 		return ErrLoopClosed
 	}
 	me := l.current
@@ -174,6 +182,26 @@ func (l *IOLoop) Suspend(w *Waiter) error {
 		l.wd.begin()
 	}
 	return nil
+}
+
+// suspendAfterClose counts the Suspends of a coroutine that Close released.
+// Past maxSuspendsAfterClose the coroutine is not going to stop by itself:
+// it is logged with its stack and ended with runtime.Goexit, which runs
+// its deferred calls (on the loop role, as usual) and hands the loop back
+// to Close (see goexited). Its future, if it is a gen coroutine, fails with
+// future.ErrGoexit.
+func (l *IOLoop) suspendAfterClose() {
+	if !l.releasing {
+		return
+	}
+	l.closedSuspends++
+	if l.closedSuspends <= maxSuspendsAfterClose {
+		return
+	}
+	l.log.Error("ioloop: a coroutine keeps waiting after Close (it retries on ErrLoopClosed?); "+
+		"ending it with runtime.Goexit", "suspends", l.closedSuspends, "stack", string(debug.Stack()))
+	l.endingStuck = true
+	runtime.Goexit()
 }
 
 // Resume gives the loop to the coroutine parked on w and waits until the
@@ -206,6 +234,12 @@ func (l *IOLoop) Resume(w *Waiter) {
 	l.tookRole(me)
 }
 
+// maxSuspendsAfterClose is how many times a coroutine that Close released
+// may call Suspend (each returns ErrLoopClosed at once) before Close gives
+// up on it. A coroutine that retries on ErrLoopClosed would otherwise keep
+// Close waiting for ever.
+const maxSuspendsAfterClose = 10000
+
 // releaseParked hands the loop, one at a time, to every parked coroutine
 // with sigClosed, so each sees ErrLoopClosed and runs to its end alone.
 func (l *IOLoop) releaseParked() {
@@ -214,9 +248,11 @@ func (l *IOLoop) releaseParked() {
 		r := w.r
 		w.r = nil
 		l.current = r
+		l.releasing, l.closedSuspends = true, 0
 		r.ch <- sigClosed
 		<-l.returned
 	}
+	l.releasing = false
 	for _, r := range l.idle {
 		r.ch <- sigExit
 	}
