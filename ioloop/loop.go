@@ -95,6 +95,8 @@ type IOLoop struct {
 	// The loop role and the goroutines that can take it (runner.go).
 	current  *runner
 	idle     []*runner
+	idleLow  int   // the fewest idle runners since lastTrim
+	lastTrim int64 // monotonic() at the last trimIdle
 	parked   waiterList
 	returned chan struct{}
 	runners  sync.WaitGroup
@@ -304,6 +306,9 @@ func (l *IOLoop) runLoop(r *runner) {
 				// while work is out, so they run between events.
 				runtime.Gosched()
 			}
+			if len(l.idle) > minIdleRunners {
+				l.trimIdle()
+			}
 			l.poll()
 			l.ei = 0
 			l.phase = phaseDispatch
@@ -332,6 +337,13 @@ const pollEvery = 50 * time.Microsecond
 // recently), until the next deadline if there is one, else until woken.
 func (l *IOLoop) poll() {
 	timeout := l.timerTimeout()
+	if len(l.idle) > minIdleRunners {
+		// Wake in time to retire idle runners (trimIdle).
+		limit := int(idleTrimEvery/time.Millisecond) + 1
+		if timeout < 0 || timeout > limit {
+			timeout = limit
+		}
+	}
 	if timeout != 0 {
 		l.sleeping.Store(true)
 		l.mu.Lock()

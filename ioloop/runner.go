@@ -3,6 +3,7 @@ package ioloop
 import (
 	"runtime"
 	"runtime/debug"
+	"time"
 )
 
 // The loop role. Running the loop is a role that passes between goroutines
@@ -15,6 +16,16 @@ import (
 // maxIdleRunners bounds the runners kept waiting for the role; more than
 // this many exit once the coroutines that needed them resume.
 const maxIdleRunners = 1024
+
+// minIdleRunners is how many idle runners the loop keeps however long they
+// stay unused. Above it, idle runners that no Suspend needed for a whole
+// idleTrimEvery exit (trimIdle), so a burst of coroutines does not leave
+// its goroutines behind until Close.
+const minIdleRunners = 4
+
+// idleTrimEvery is the period of trimIdle; a variable so that tests can
+// shorten it.
+var idleTrimEvery = time.Second
 
 type signal uint8
 
@@ -72,12 +83,35 @@ func (l *IOLoop) takeRunner() *runner {
 		r := l.idle[n-1]
 		l.idle[n-1] = nil
 		l.idle = l.idle[:n-1]
+		l.idleLow = min(l.idleLow, n-1)
 		return r
 	}
 	r := &runner{ch: make(chan signal, 1)}
 	l.runners.Add(1)
 	go l.runnerMain(r)
 	return r
+}
+
+// trimIdle retires the idle runners that stayed unused since the last trim,
+// down to minIdleRunners, once per idleTrimEvery. The idle list is a stack
+// (takeRunner pops its top), so the idleLow runners at its bottom are the
+// ones no Suspend took during the period. Loop-only, called between
+// iterations while more than minIdleRunners are idle.
+func (l *IOLoop) trimIdle() {
+	now := l.monotonic()
+	if now-l.lastTrim < int64(idleTrimEvery) {
+		return
+	}
+	l.lastTrim = now
+	if excess := min(l.idleLow, len(l.idle)) - minIdleRunners; excess > 0 {
+		for _, r := range l.idle[:excess] {
+			r.ch <- sigExit
+		}
+		n := copy(l.idle, l.idle[excess:])
+		clear(l.idle[n:])
+		l.idle = l.idle[:n]
+	}
+	l.idleLow = len(l.idle)
 }
 
 func (l *IOLoop) runnerMain(r *runner) {
