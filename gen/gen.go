@@ -42,6 +42,17 @@
 // that does not wait (a loop of CPU work) to stop. The future stays
 // cancelled whatever the coroutine returns. ioloop.RunSync and gen.RunSync cancel the coroutine
 // this way when their timeout passes, and looptest.Run when its own does.
+//
+// # Which goroutine
+//
+// Go and RunSync may be called from any goroutine (RunSync while the loop
+// is not running); everything marked Loop-only, and Await, Sleep and
+// Moment, must run on the loop, in the coroutine whose *Co they are given.
+// From another goroutine such a call races with the loop (the race
+// detector reports it); those that schedule a timeout (Sleep, After,
+// WithTimeout) panic if the loop is asleep, or always with
+// ioloop.Config.Debug. A nil *Co or future panics with a message saying
+// so.
 package gen
 
 import (

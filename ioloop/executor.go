@@ -75,7 +75,10 @@ func NewExecutor(cfg ExecutorConfig) *Executor {
 }
 
 // Executor returns the loop's default executor, starting it on first use
-// with Config.ExecutorWorkers workers. Close shuts it down.
+// with Config.ExecutorWorkers workers. Close shuts it down. Loop-only (it
+// creates the executor on first use): from another goroutine it panics
+// while the loop sleeps (or with Config.Debug) and otherwise races; call it
+// once on the loop and keep the *Executor, whose methods are safe anywhere.
 func (l *IOLoop) Executor() *Executor {
 	l.checkGoroutine("Executor")
 	if l.executor == nil {

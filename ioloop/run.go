@@ -11,7 +11,7 @@ import (
 // result. A panic in fn becomes a *future.PanicError; a runtime.Goexit in
 // fn (t.FailNow) fails the future with future.ErrGoexit; a task dropped by
 // Shutdown fails with ErrExecutorShutdown. Safe from any goroutine, but
-// with exec nil it must be called on the loop.
+// with exec nil it must be called on the loop (see IOLoop.Executor).
 func RunInExecutor[T any](l *IOLoop, exec *Executor, fn func() (T, error)) *future.Future[T] {
 	if exec == nil {
 		exec = l.Executor()

@@ -187,15 +187,21 @@ func (l *IOLoop) tookRole(r *runner) {
 
 // Suspend parks the calling coroutine: it hands the loop to another runner
 // and blocks until Resume(w) gives it back, then returns nil. If the loop
-// is closed, or closes while w is parked, it returns ErrLoopClosed. It must
-// be called on the loop, by code that a callback started (gen.Go's
-// coroutines); arrange for Resume before calling it. Most code wants
-// gen.Await, which is built on it.
+// is closed, or closes while w is parked, it returns ErrLoopClosed (after
+// Close, at once; a coroutine that keeps calling it then is ended, see
+// Close). It must be called on the loop, by code that a callback started
+// (gen.Go's coroutines); arrange for Resume before calling it. Called from
+// another goroutine it panics while the loop sleeps (or with
+// Config.Debug), or while the loop is not running; otherwise it corrupts
+// the loop. Most code wants gen.Await, which is built on it.
 func (l *IOLoop) Suspend(w *Waiter) error {
 	l.checkGoroutine("Suspend")
 	if l.closed {
 		l.suspendAfterClose()
 		return ErrLoopClosed
+	}
+	if l.state.Load() != stateRunning {
+		panic("ioloop: Suspend called while the loop is not running: only code the loop runs can park")
 	}
 	me := l.current
 	w.r = me
@@ -241,7 +247,9 @@ func (l *IOLoop) suspendAfterClose() {
 // Resume gives the loop to the coroutine parked on w and waits until the
 // loop needs this goroutine again. Resuming a waiter that is not parked
 // does nothing. Call it from a callback on the loop (a future's done
-// callback), as the last thing the callback does.
+// callback), as the last thing the callback does: the goroutine may exit
+// when Resume returns. Called from another goroutine it panics while the
+// loop sleeps (or with Config.Debug); otherwise it corrupts the loop.
 func (l *IOLoop) Resume(w *Waiter) {
 	l.checkGoroutine("Resume")
 	target := w.r

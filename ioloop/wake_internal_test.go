@@ -97,3 +97,22 @@ func TestStopNeverWakesAClosedPoller(t *testing.T) {
 	<-stopped
 	assert.Zero(t, p.late.Load(), "a wake reached the poller after Close")
 }
+
+// A loop-only call from another goroutine while the loop sleeps used to be
+// lost (a CallLater fired only when something else woke the loop); it now
+// panics with a message that says what to do, even without Config.Debug.
+func TestLoopOnlyCallWhileTheLoopSleepsPanics(t *testing.T) {
+	l, err := New(Config{})
+	require.NoError(t, err)
+	defer l.Close(false)
+	done := make(chan error, 1)
+	go func() { done <- l.Start() }()
+	for !l.sleeping.Load() {
+		time.Sleep(100 * time.Microsecond)
+	}
+	assert.PanicsWithValue(t, "ioloop: CallLater called from a goroutine that is not running the loop, while the loop sleeps "+
+		"(it would not see the change until something woke it): call it on the loop, by way of AddCallback",
+		func() { l.CallLater(time.Millisecond, func() {}) })
+	l.Stop()
+	require.NoError(t, <-done)
+}
