@@ -40,7 +40,9 @@
 // queued, or it was running when another goroutine cancelled it, the next
 // wait that parks returns ErrCancelled. Co.Cancelled tells a coroutine
 // that does not wait (a loop of CPU work) to stop. The future stays
-// cancelled whatever the coroutine returns. ioloop.RunSync and gen.RunSync cancel the coroutine
+// cancelled whatever the coroutine returns. Completing the future from
+// outside in another way (SetResult, SetError) stops the coroutine the
+// same way. ioloop.RunSync and gen.RunSync cancel the coroutine
 // this way when their timeout passes, and looptest.Run when its own does.
 //
 // # Which goroutine
@@ -86,46 +88,40 @@ type Co struct {
 	wake   func()
 
 	self      ownFuture // the coroutine's own future, watched for Cancel
-	watching  bool      // a done callback on self is registered
-	parked    bool      // in Suspend
+	watching  bool      // co's resumer is a done callback of self
 	cancelled bool      // self was cancelled: every wait fails
 }
 
 // ownFuture is the part of the coroutine's *future.Future[T] that Co needs,
 // without Co being generic.
 type ownFuture interface {
-	Cancelled() bool
+	Done() bool
 	OnDone(func())
 }
 
 // park suspends the coroutine until Resume, or until its future is
 // cancelled. It returns nil, ErrLoopClosed, or ErrCancelled.
+//
+// The coroutine's own future is done, while the coroutine runs, only if
+// someone completed it from outside: Cancel (or a SetResult or SetError,
+// taken the same way). To hear of it while parked, the first park
+// registers the coroutine's resumer as a done callback of its future (no
+// new closure); when the coroutine has finished, that callback finds
+// nothing parked and does nothing.
 func (co *Co) park() error {
 	if co.cancelled {
 		return ErrCancelled
 	}
 	if !co.watching && co.self != nil {
-		// Registered at the first park only: a coroutine that never
-		// parks pays nothing for cancellation.
 		co.watching = true
-		if co.self.Cancelled() {
+		if co.self.Done() {
 			co.cancelled = true
 			return ErrCancelled
 		}
-		co.self.OnDone(func() {
-			if !co.self.Cancelled() {
-				return // the coroutine finished
-			}
-			co.cancelled = true
-			if co.parked {
-				co.loop.Resume(&co.w)
-			}
-		})
+		co.self.OnDone(co.resumer())
 	}
-	co.parked = true
 	err := co.loop.Suspend(&co.w)
-	co.parked = false
-	if err == nil && (co.cancelled || co.self != nil && co.self.Cancelled()) {
+	if err == nil && co.self != nil && co.self.Done() {
 		// Cancelled while parked, or while the resume was already
 		// queued (as asyncio, the next step sees the cancel).
 		co.cancelled = true
