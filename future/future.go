@@ -25,8 +25,12 @@ import (
 	"sync/atomic"
 )
 
-// Scheduler runs callbacks. ioloop.IOLoop satisfies it; AddCallback must be
-// safe to call from any goroutine.
+// Scheduler runs callbacks. ioloop.IOLoop satisfies it. AddCallback must be
+// safe to call from any goroutine, must run callbacks in the order it was
+// given them, and must only queue fn, never run it before returning: a
+// Future calls it while holding its own lock, which is what keeps done
+// callbacks in order when one goroutine completes the future while another
+// adds a callback.
 type Scheduler interface {
 	AddCallback(fn func())
 }
@@ -156,15 +160,17 @@ func (f *Future[T]) complete(v T, err error) bool {
 	}
 	f.result, f.err = v, err
 	f.state.Store(stateDone)
-	first, cbs := f.first, f.callbacks
-	f.first, f.callbacks = callback[T]{}, nil
-	f.mu.Unlock()
-	if first.plain != nil || first.typed != nil {
-		f.schedule(first)
+	// Scheduled under the lock: an add that sees the future done waits
+	// for the lock, so its callback is queued after these.
+	if f.first.plain != nil || f.first.typed != nil {
+		f.schedule(f.first)
+		f.first = callback[T]{}
 	}
-	for _, cb := range cbs {
+	for _, cb := range f.callbacks {
 		f.schedule(cb)
 	}
+	f.callbacks = nil
+	f.mu.Unlock()
 	return true
 }
 
@@ -195,8 +201,10 @@ func (f *Future[T]) OnDone(fn func()) {
 func (f *Future[T]) add(cb callback[T]) {
 	f.mu.Lock()
 	if f.state.Load() == stateDone {
-		f.mu.Unlock()
+		// Under the lock, so that a complete still queuing the earlier
+		// callbacks finishes first.
 		f.schedule(cb)
+		f.mu.Unlock()
 		return
 	}
 	if f.first.plain == nil && f.first.typed == nil {

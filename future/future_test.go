@@ -4,6 +4,7 @@ import (
 	"errors"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -176,4 +177,81 @@ func TestRecoverAndPanicError(t *testing.T) {
 	_, err = future.Recover(func() (int, error) { panic("text") })
 	require.ErrorAs(t, err, &pe)
 	assert.Nil(t, errors.Unwrap(err))
+}
+
+// Fault 3 of issue 10: a panic in the function of Then, Map or Catch left
+// the derived future pending for ever.
+func TestChainingHelpersTurnPanicsIntoPanicErrors(t *testing.T) {
+	q := &queue{}
+	ok := future.Resolved(q, 1)
+	failed := future.Failed[int](q, errors.New("no"))
+	then := future.Then(ok, func(int) (string, error) { panic("then") })
+	mapped := future.Map(ok, func(int) string { panic("map") })
+	caught := future.Catch(failed, func(error) (int, error) { panic("catch") })
+	q.drain()
+	for name, err := range map[string]error{"then": then.Err(), "map": mapped.Err(), "catch": caught.Err()} {
+		var pe *future.PanicError
+		if assert.ErrorAs(t, err, &pe, name) {
+			assert.Equal(t, name, pe.Value)
+			assert.Contains(t, string(pe.Stack), "future_test.go", name)
+		}
+	}
+}
+
+// gateSched is a Scheduler whose first AddCallback waits at a gate, to hold
+// a completing future in the middle of queuing its callbacks.
+type gateSched struct {
+	mu      sync.Mutex
+	calls   int
+	fns     []func()
+	entered chan struct{} // closed when the first call reaches the gate
+	gate    chan struct{} // closed by the test to let it through
+	added   chan struct{} // gets a value when a later call queued its fn
+}
+
+func (s *gateSched) AddCallback(fn func()) {
+	s.mu.Lock()
+	s.calls++
+	first := s.calls == 1
+	s.mu.Unlock()
+	if first {
+		close(s.entered)
+		<-s.gate
+	}
+	s.mu.Lock()
+	s.fns = append(s.fns, fn)
+	s.mu.Unlock()
+	if !first {
+		s.added <- struct{}{}
+	}
+}
+
+// Fault 5 of issue 10: while SetResult on one goroutine was still queuing
+// the callbacks added before, AddDoneCallback on another saw the future
+// done and queued its callback at once, ahead of them.
+func TestDoneCallbacksKeepOrderWhileCompleting(t *testing.T) {
+	s := &gateSched{entered: make(chan struct{}), gate: make(chan struct{}), added: make(chan struct{}, 1)}
+	f := future.New[int](s)
+	var order []string
+	f.OnDone(func() { order = append(order, "first") })
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); f.SetResult(1) }()
+	<-s.entered // SetResult is queuing "first"
+	go func() {
+		defer wg.Done()
+		f.AddDoneCallback(func(*future.Future[int]) { order = append(order, "second") })
+	}()
+	// Give the second callback the chance to overtake (it used to take
+	// it at once); then let SetResult go on.
+	select {
+	case <-s.added:
+	case <-time.After(50 * time.Millisecond):
+	}
+	close(s.gate)
+	wg.Wait()
+	for _, fn := range s.fns {
+		fn()
+	}
+	assert.Equal(t, []string{"first", "second"}, order)
 }

@@ -1,9 +1,17 @@
 package future
 
 import (
+	"errors"
 	"fmt"
 	"runtime/debug"
 )
+
+// ErrGoexit is the error of a future whose producer called runtime.Goexit
+// instead of returning: a coroutine (gen.Go) or an executor task
+// (ioloop.RunInExecutor). t.FailNow, t.Fatal, t.SkipNow and testify's
+// require call it; in code that runs on the loop or on a worker, report
+// test failures with t.Errorf (testify's assert) or return an error.
+var ErrGoexit = errors.New("future: the producer called runtime.Goexit (t.FailNow, t.Fatal or require?)")
 
 // PanicError is the error of a future whose producer panicked: a coroutine
 // (gen.Go) or an executor task (ioloop.RunInExecutor). It carries the

@@ -7,10 +7,22 @@ import (
 	"github.com/gornado/gornado/ioloop"
 )
 
+// onDone arranges for fn to run on l once f is done. f's done callbacks run
+// on f's scheduler; when that is another loop, fn hops to l, as Await's
+// resume does, so a combinator's state is touched only on its own loop.
+func onDone[T any](l *ioloop.IOLoop, f *future.Future[T], fn func()) {
+	if f.Scheduler() != future.Scheduler(l) {
+		f.OnDone(func() { l.AddCallback(fn) })
+		return
+	}
+	f.OnDone(fn)
+}
+
 // All returns a future of every result of fs, in the order of fs. It
 // completes once all of fs are done; if any failed, it fails with the
 // error of the first failed one in fs order (Tornado's multi). Pass a
-// slice as All(l, fs...). Loop-only.
+// slice as All(l, fs...). fs may belong to other loops: their outcomes are
+// gathered on l. Loop-only.
 func All[T any](l *ioloop.IOLoop, fs ...*future.Future[T]) *future.Future[[]T] {
 	out := future.New[[]T](l)
 	left := len(fs)
@@ -18,7 +30,7 @@ func All[T any](l *ioloop.IOLoop, fs ...*future.Future[T]) *future.Future[[]T] {
 		out.SetResult([]T{})
 		return out
 	}
-	done := func(*future.Future[T]) {
+	done := func() {
 		left--
 		if left > 0 {
 			return
@@ -35,7 +47,7 @@ func All[T any](l *ioloop.IOLoop, fs ...*future.Future[T]) *future.Future[[]T] {
 		out.SetResult(results)
 	}
 	for _, f := range fs {
-		f.AddDoneCallback(done)
+		onDone(l, f, done)
 	}
 	return out
 }
@@ -60,25 +72,25 @@ func AllMap[K comparable, T any](l *ioloop.IOLoop, fs map[K]*future.Future[T]) *
 
 // Any returns a future with the outcome (result or error) of whichever of
 // fs completes first. The others are left running. With no futures it
-// never completes. Loop-only.
+// never completes. fs may belong to other loops. Loop-only.
 func Any[T any](l *ioloop.IOLoop, fs ...*future.Future[T]) *future.Future[T] {
 	out := future.New[T](l)
 	for _, f := range fs {
-		f.AddDoneCallback(func(f *future.Future[T]) { out.Set(f.Result()) })
+		onDone(l, f, func() { out.Set(f.Result()) })
 	}
 	return out
 }
 
 // WithTimeout returns a future with f's outcome, or ErrTimeout if f is not
-// done within d. f itself is not cancelled (as Tornado's with_timeout).
-// Loop-only.
+// done within d. f itself is not cancelled (as Tornado's with_timeout). f
+// may belong to another loop; the timeout is l's. Loop-only.
 func WithTimeout[T any](l *ioloop.IOLoop, d time.Duration, f *future.Future[T]) *future.Future[T] {
 	if f.Done() {
 		return f
 	}
 	out := future.New[T](l)
 	t := l.CallLater(d, func() { out.SetError(ErrTimeout) })
-	f.AddDoneCallback(func(f *future.Future[T]) {
+	onDone(l, f, func() {
 		l.RemoveTimeout(t)
 		out.Set(f.Result())
 	})

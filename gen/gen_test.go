@@ -2,6 +2,8 @@ package gen_test
 
 import (
 	"errors"
+	"log/slog"
+	"runtime"
 	"testing"
 	"time"
 
@@ -243,5 +245,32 @@ func TestSleepResumesAfterEarlierTimeoutsCallbacks(t *testing.T) {
 		require.NoError(t, gen.Sleep(co, 10*time.Millisecond))
 		assert.True(t, ran)
 		return nil
+	})
+}
+
+// Fault 6 of issue 10, in a coroutine: runtime.Goexit (t.FailNow, require)
+// fails the coroutine's future with future.ErrGoexit, before or after an
+// Await, and the loop goes on.
+func TestGoexitFailsTheCoroutine(t *testing.T) {
+	l, err := ioloop.New(ioloop.Config{Logger: slog.New(slog.DiscardHandler)})
+	require.NoError(t, err)
+	defer l.Close(false)
+	runCo(t, l, func(co *gen.Co) error {
+		early := gen.Go(l, func(co *gen.Co) (int, error) {
+			runtime.Goexit()
+			return 1, nil
+		})
+		late := gen.Go(l, func(co *gen.Co) (int, error) {
+			if err := gen.Sleep(co, time.Millisecond); err != nil {
+				return 0, err
+			}
+			runtime.Goexit()
+			return 2, nil
+		})
+		_, err := gen.Await(co, early)
+		assert.ErrorIs(t, err, future.ErrGoexit)
+		_, err = gen.Await(co, late)
+		assert.ErrorIs(t, err, future.ErrGoexit)
+		return gen.Sleep(co, time.Millisecond)
 	})
 }

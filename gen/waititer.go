@@ -24,11 +24,12 @@ type WaitIterator[T any] struct {
 	current  int
 }
 
-// NewWaitIterator starts watching fs.
+// NewWaitIterator starts watching fs, which may belong to other loops
+// (their outcomes are taken in on l).
 func NewWaitIterator[T any](l *ioloop.IOLoop, fs ...*future.Future[T]) *WaitIterator[T] {
 	it := &WaitIterator[T]{loop: l, fs: fs, left: len(fs), current: -1}
 	for i, f := range fs {
-		f.OnDone(func() {
+		onDone(l, f, func() {
 			it.finished = append(it.finished, i)
 			if w := it.waiting; w != nil {
 				it.waiting = nil

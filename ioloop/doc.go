@@ -37,8 +37,17 @@
 //
 // AddCallback and Stop are safe from any goroutine; AddCallback is how other
 // goroutines hand work to the loop. Everything else is loop-only: call it
-// from code the loop runs, or before Start. Config.Debug makes loop-only
-// methods panic when called from another goroutine.
+// from code the loop runs, or from the goroutine that owns the loop while
+// it is not running (before Start, after Start returns).
+//
+// A loop-only method called from another goroutine while the loop runs is
+// a data race on the loop's state, and the loop does not hear of it: a
+// timeout added so while the loop sleeps would fire only when something
+// else woke the loop. Two cases are caught: a loop-only call while the
+// loop sleeps in its poller panics with a message saying so (it costs an
+// atomic load), and with Config.Debug every loop-only call from the wrong
+// goroutine panics (it costs a stack read per call). The race detector
+// reports the rest.
 //
 // "Runs on the loop" names a role, not a goroutine: when a coroutine parks
 // in gen.Await, the goroutine it runs on keeps its stack and hands the role

@@ -2,6 +2,8 @@ package ioloop
 
 import (
 	"log/slog"
+
+	"github.com/gornado/gornado/future"
 	"runtime/debug"
 	"sync"
 	"time"
@@ -24,11 +26,12 @@ type ExecutorConfig struct {
 	WarnInterval time.Duration
 }
 
-// task is one unit of work; cancel runs instead of run when Shutdown
-// drops the task.
+// task is one unit of work. fail, if set, runs instead of the rest of run
+// when the task cannot finish: with ErrExecutorShutdown when Shutdown drops
+// it, with future.ErrGoexit when run calls runtime.Goexit.
 type task struct {
-	run    func()
-	cancel func()
+	run  func()
+	fail func(error)
 }
 
 // Executor runs blocking functions on a fixed number of worker goroutines
@@ -72,7 +75,10 @@ func NewExecutor(cfg ExecutorConfig) *Executor {
 }
 
 // Executor returns the loop's default executor, starting it on first use
-// with Config.ExecutorWorkers workers. Close shuts it down.
+// with Config.ExecutorWorkers workers. Close shuts it down. Loop-only (it
+// creates the executor on first use): from another goroutine it panics
+// while the loop sleeps (or with Config.Debug) and otherwise races; call it
+// once on the loop and keep the *Executor, whose methods are safe anywhere.
 func (l *IOLoop) Executor() *Executor {
 	l.checkGoroutine("Executor")
 	if l.executor == nil {
@@ -184,20 +190,51 @@ func (e *Executor) pop() task {
 	return t
 }
 
+// run runs t, recovering a panic. If t calls runtime.Goexit (t.FailNow in
+// a test, say), which no recover stops, the task fails with
+// future.ErrGoexit and another worker takes the place of this one.
 func (e *Executor) run(t task) {
+	returned := false
 	defer func() {
+		if returned {
+			return
+		}
 		if v := recover(); v != nil {
 			e.log.Error("ioloop: executor task panicked", "panic", v, "stack", string(debug.Stack()))
+			return
 		}
+		e.log.Error("ioloop: executor task called runtime.Goexit; its worker is replaced", "stack", string(debug.Stack()))
+		if t.fail != nil {
+			t.fail(future.ErrGoexit)
+		}
+		e.replaceWorker()
 	}()
 	t.run()
+	returned = true
+}
+
+// replaceWorker accounts for a worker that is ending in the middle of a
+// task: it starts another in its place, unless the pool was asked to
+// shrink, in which case the ending worker counts as one that stopped.
+func (e *Executor) replaceWorker() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.busy--
+	if e.stopCount > 0 {
+		e.stopCount--
+		e.threads--
+		e.exited.Broadcast()
+		return
+	}
+	go e.worker()
 }
 
 // Shutdown stops the executor: no task is accepted afterwards. With
 // cancelPending, queued tasks are dropped (RunInExecutor futures fail with
 // ErrExecutorShutdown) and each worker exits after its current task;
 // without it, workers first run every queued task. It waits up to timeout
-// for the workers to exit and reports whether some were still running.
+// (not at all if timeout <= 0) for the workers to exit and reports whether
+// some were still running; those go on until their task returns.
 func (e *Executor) Shutdown(cancelPending bool, timeout time.Duration) (stillRunning bool) {
 	e.mu.Lock()
 	e.shutdown = true
@@ -213,8 +250,8 @@ func (e *Executor) Shutdown(cancelPending bool, timeout time.Duration) (stillRun
 	}
 	e.mu.Unlock()
 	for _, t := range dropped {
-		if t.cancel != nil {
-			t.cancel()
+		if t.fail != nil {
+			t.fail(ErrExecutorShutdown)
 		}
 	}
 	deadline := time.Now().Add(timeout)

@@ -193,3 +193,30 @@ func TestRunInExecutorPanicBecomesError(t *testing.T) {
 	assert.Contains(t, string(pe.Stack), "executor_test.go")
 	assert.EqualError(t, errors.Unwrap(err), "worker boom")
 }
+
+// With a negative Config.ExecutorShutdownTimeout, Close does not wait for a
+// running task: it returns, and the task's worker exits when it is done.
+func TestCloseDoesNotWaitForTasksWithNegativeTimeout(t *testing.T) {
+	l, err := ioloop.New(ioloop.Config{Logger: slogger(newRecords()), ExecutorShutdownTimeout: -1})
+	require.NoError(t, err)
+	started, release := make(chan struct{}), make(chan struct{})
+	finished := make(chan struct{})
+	run(t, l, func(done func()) {
+		ioloop.RunInExecutor(l, nil, func() (int, error) {
+			defer close(finished)
+			close(started)
+			<-release
+			return 1, nil
+		})
+		<-started
+		done()
+	})
+	require.NoError(t, l.Close(false), "Close returns while the task still runs")
+	select {
+	case <-finished:
+		t.Fatal("the task finished before it was released")
+	default:
+	}
+	close(release)
+	<-finished
+}

@@ -33,7 +33,8 @@ type fdHandler struct {
 // the condition holds, so it should read or write until EAGAIN or change
 // its events. The loop does not own fd unless Close is told to close all
 // fds. It returns ErrHandlerExists if fd already has a handler, or the
-// poller's error. Loop-only.
+// poller's error. Loop-only: from another goroutine it panics while the loop sleeps (or
+// with Config.Debug) and otherwise races with the loop; use AddCallback.
 func (l *IOLoop) AddHandler(fd int, events Events, h Handler) error {
 	l.checkGoroutine("AddHandler")
 	if fd < 0 {
@@ -60,7 +61,8 @@ func (l *IOLoop) AddHandler(fd int, events Events, h Handler) error {
 }
 
 // UpdateHandler changes the events fd's handler waits for. It returns
-// ErrNoHandler if fd has none. Loop-only.
+// ErrNoHandler if fd has none. Loop-only: from another goroutine it panics while the loop sleeps (or
+// with Config.Debug) and otherwise races with the loop; use AddCallback.
 func (l *IOLoop) UpdateHandler(fd int, events Events) error {
 	l.checkGoroutine("UpdateHandler")
 	h := l.handlerOf(fd)
@@ -79,7 +81,8 @@ func (l *IOLoop) UpdateHandler(fd int, events Events) error {
 
 // RemoveHandler stops watching fd; an event for it already polled in this
 // iteration is dropped. It does not close fd. It returns ErrNoHandler if fd
-// has no handler. Loop-only.
+// has no handler. Loop-only: from another goroutine it panics while the loop sleeps (or
+// with Config.Debug) and otherwise races with the loop; use AddCallback.
 func (l *IOLoop) RemoveHandler(fd int) error {
 	l.checkGoroutine("RemoveHandler")
 	if l.handlerOf(fd) == nil {
@@ -100,7 +103,7 @@ func (l *IOLoop) handlerOf(fd int) *fdHandler {
 
 // dispatch calls fd's handler, if it still has one, with the events it
 // asked for plus Error.
-func (l *IOLoop) dispatch(fd int, events Events) {
+func (l *IOLoop) dispatch(r *runner, fd int, events Events) {
 	h := l.handlerOf(fd)
 	if h == nil {
 		return
@@ -109,7 +112,7 @@ func (l *IOLoop) dispatch(fd int, events Events) {
 	if events == 0 {
 		return
 	}
-	defer l.afterCallback()
+	defer l.afterCallback(r)
 	if l.wd != nil {
 		l.wd.begin()
 	}

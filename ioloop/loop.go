@@ -24,6 +24,11 @@ type Config struct {
 	// ExecutorWorkers is the size of the default executor (see Executor).
 	// Zero means DefaultExecutorWorkers.
 	ExecutorWorkers int
+	// ExecutorShutdownTimeout is how long Close waits for tasks running on
+	// the default executor; tasks still running then are left to finish
+	// on their own. Zero means DefaultExecutorShutdownTimeout; negative
+	// means Close does not wait.
+	ExecutorShutdownTimeout time.Duration
 	// Debug makes loop-only methods panic when called from a goroutine
 	// that is not running the loop. It costs a stack read per call.
 	Debug bool
@@ -90,15 +95,24 @@ type IOLoop struct {
 	// The loop role and the goroutines that can take it (runner.go).
 	current  *runner
 	idle     []*runner
+	idleLow  int   // the fewest idle runners since lastTrim
+	lastTrim int64 // monotonic() at the last trimIdle
 	parked   waiterList
 	returned chan struct{}
 	runners  sync.WaitGroup
 	closed   bool
 	curGID   atomic.Int64
 
-	wd       *watchdog
-	executor *Executor
-	execSize int
+	// While Close releases parked coroutines (releaseParked): how often
+	// the current one called Suspend since, and whether it is being ended.
+	releasing      bool
+	closedSuspends int
+	endingStuck    bool
+
+	wd          *watchdog
+	executor    *Executor
+	execSize    int
+	execTimeout time.Duration
 	// offloaded counts RunInExecutor tasks whose result has not come back
 	// to the loop. While it is above zero the loop yields the processor
 	// once per iteration (see phasePoll).
@@ -119,6 +133,8 @@ func New(cfg Config) (*IOLoop, error) {
 		poller:   p,
 		returned: make(chan struct{}),
 		execSize: cfg.ExecutorWorkers,
+
+		execTimeout: cfg.ExecutorShutdownTimeout,
 	}
 	if l.log == nil {
 		l.log = slog.Default()
@@ -171,23 +187,41 @@ func (l *IOLoop) AddCallback(fn func()) {
 		return
 	}
 	l.pending = append(l.pending, fn)
+	// The wake happens under mu: Close sets dropped under mu before it
+	// closes the poller, so no wake can reach a closed (and perhaps
+	// reused) descriptor. An awake loop costs one atomic load here.
+	if l.sleeping.Load() {
+		l.wakeLocked()
+	}
 	l.mu.Unlock()
-	if l.sleeping.Load() && l.wakePending.CompareAndSwap(false, true) {
-		if err := l.poller.wake(); err != nil {
-			l.log.Error("ioloop: wake failed", "err", err)
-		}
+}
+
+// wakeLocked writes the waker unless a wake is already on its way. The
+// caller holds mu and has seen dropped false.
+func (l *IOLoop) wakeLocked() {
+	if !l.wakePending.CompareAndSwap(false, true) {
+		return
+	}
+	if err := l.poller.wake(); err != nil {
+		l.log.Error("ioloop: wake failed", "err", err)
 	}
 }
 
 // Stop asks the loop to return from Start once the current iteration ends
 // (a Stop while the loop is not running makes the next Start run one
-// iteration, as asyncio does). Safe from any goroutine. Coroutines parked in Await stay parked; they go
-// on when the loop starts again, or get ErrLoopClosed from Close.
+// iteration, as asyncio does). Safe from any goroutine. Coroutines parked
+// in Await stay parked; they go on when the loop starts again, or get
+// ErrLoopClosed from Close.
 func (l *IOLoop) Stop() {
 	l.stopping.Store(true)
-	if l.sleeping.Load() && l.wakePending.CompareAndSwap(false, true) {
-		l.poller.wake()
+	if !l.sleeping.Load() {
+		return
 	}
+	l.mu.Lock()
+	if !l.dropped && l.sleeping.Load() {
+		l.wakeLocked()
+	}
+	l.mu.Unlock()
 }
 
 // Running reports whether the loop is between Start and its return.
@@ -244,7 +278,7 @@ func (l *IOLoop) runLoop(r *runner) {
 				fn := l.batch[l.bi]
 				l.batch[l.bi] = nil
 				l.bi++
-				l.invoke(fn)
+				l.invoke(r, fn)
 				continue
 			}
 			l.collectDue()
@@ -256,7 +290,7 @@ func (l *IOLoop) runLoop(r *runner) {
 				l.di++
 				if fn := t.fn; fn != nil {
 					t.fn = nil
-					l.invoke(fn)
+					l.invoke(r, fn)
 				}
 				continue
 			}
@@ -272,6 +306,9 @@ func (l *IOLoop) runLoop(r *runner) {
 				// while work is out, so they run between events.
 				runtime.Gosched()
 			}
+			if len(l.idle) > minIdleRunners {
+				l.trimIdle()
+			}
 			l.poll()
 			l.ei = 0
 			l.phase = phaseDispatch
@@ -279,7 +316,7 @@ func (l *IOLoop) runLoop(r *runner) {
 			if l.ei < len(l.events) {
 				ev := l.events[l.ei]
 				l.ei++
-				l.dispatch(int(ev.fd), ev.events)
+				l.dispatch(r, int(ev.fd), ev.events)
 				continue
 			}
 			l.phase = phaseBegin
@@ -300,6 +337,13 @@ const pollEvery = 50 * time.Microsecond
 // recently), until the next deadline if there is one, else until woken.
 func (l *IOLoop) poll() {
 	timeout := l.timerTimeout()
+	if len(l.idle) > minIdleRunners {
+		// Wake in time to retire idle runners (trimIdle).
+		limit := int(idleTrimEvery/time.Millisecond) + 1
+		if timeout < 0 || timeout > limit {
+			timeout = limit
+		}
+	}
 	if timeout != 0 {
 		l.sleeping.Store(true)
 		l.mu.Lock()
@@ -339,9 +383,9 @@ func (l *IOLoop) poll() {
 // monotonic is the real time since New, whatever the loop's clock.
 func (l *IOLoop) monotonic() int64 { return int64(time.Since(l.created)) }
 
-// invoke runs one callback or timeout, recovering a panic.
-func (l *IOLoop) invoke(fn func()) {
-	defer l.afterCallback()
+// invoke runs one callback or timeout on runner r, recovering a panic.
+func (l *IOLoop) invoke(r *runner, fn func()) {
+	defer l.afterCallback(r)
 	if l.wd != nil {
 		l.wd.begin()
 	}
@@ -349,9 +393,10 @@ func (l *IOLoop) invoke(fn func()) {
 }
 
 // afterCallback is deferred by invoke and dispatch: it ends the watchdog's
-// watch and logs a panic with its stack.
-func (l *IOLoop) afterCallback() {
-	if l.wd != nil {
+// watch and logs a panic with its stack. A runner that Resume retired holds
+// no role any more and leaves the watchdog alone.
+func (l *IOLoop) afterCallback(r *runner) {
+	if l.wd != nil && !r.exit {
 		l.wd.end()
 	}
 	if v := recover(); v != nil {

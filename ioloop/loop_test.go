@@ -157,5 +157,26 @@ func TestDebugCatchesCallsFromOtherGoroutines(t *testing.T) {
 			l.CallLater(time.Hour, func() {})
 		}()
 	})
-	assert.Contains(t, recovered, "CallLater called from goroutine")
+	assert.Contains(t, recovered, "CallLater called from", "the debug check, or the sleeping loop's")
+}
+
+// Fault 4 of issue 10: Suspend handed the loop on without ending the
+// watchdog's watch, so a coroutine parked while the loop slept in its
+// poller was reported as a callback blocking the loop.
+func TestWatchdogIgnoresParkedCoroutine(t *testing.T) {
+	rec := newRecords()
+	l := newLoop(t, ioloop.Config{Logger: slogger(rec), SlowCallback: 30 * time.Millisecond})
+	var w ioloop.Waiter
+	var err error
+	run(t, l, func(done func()) {
+		l.CallLater(300*time.Millisecond, func() { l.Resume(&w) })
+		err = l.Suspend(&w) // what gen.Sleep(300ms) does
+		done()
+	})
+	require.NoError(t, err)
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	for _, line := range rec.lines {
+		assert.NotContains(t, line, "blocking the loop")
+	}
 }

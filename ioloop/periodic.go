@@ -9,7 +9,9 @@ import (
 // Tornado's PeriodicCallback does. The period runs from the start of one
 // call to the start of the next; a call that runs late (a slow callback, a
 // busy loop) skips the ticks it missed instead of bursting to catch up.
-// All its methods are loop-only.
+// All its methods are loop-only: from another goroutine Start and Stop
+// panic while the loop sleeps (or with Config.Debug) and otherwise race
+// with the loop; call them by way of AddCallback.
 type PeriodicCallback struct {
 	loop     *IOLoop
 	fn       func()
@@ -36,6 +38,7 @@ func NewPeriodicCallback(l *IOLoop, fn func(), interval time.Duration) *Periodic
 // Start schedules the first call one interval from now. Starting a running
 // PeriodicCallback does nothing.
 func (p *PeriodicCallback) Start() {
+	p.loop.checkGoroutine("PeriodicCallback.Start")
 	if p.running {
 		return
 	}

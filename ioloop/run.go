@@ -8,9 +8,10 @@ import (
 
 // RunInExecutor runs fn on exec's workers (the loop's default executor if
 // exec is nil) and returns a future that completes on the loop with fn's
-// result. A panic in fn becomes a *future.PanicError; a task dropped by
+// result. A panic in fn becomes a *future.PanicError; a runtime.Goexit in
+// fn (t.FailNow) fails the future with future.ErrGoexit; a task dropped by
 // Shutdown fails with ErrExecutorShutdown. Safe from any goroutine, but
-// with exec nil it must be called on the loop.
+// with exec nil it must be called on the loop (see IOLoop.Executor).
 func RunInExecutor[T any](l *IOLoop, exec *Executor, fn func() (T, error)) *future.Future[T] {
 	if exec == nil {
 		exec = l.Executor()
@@ -25,10 +26,10 @@ func RunInExecutor[T any](l *IOLoop, exec *Executor, fn func() (T, error)) *futu
 				f.Set(v, err)
 			})
 		},
-		cancel: func() {
+		fail: func(err error) {
 			l.AddCallback(func() {
 				l.offloaded.Add(-1)
-				f.SetError(ErrExecutorShutdown)
+				f.SetError(err)
 			})
 		},
 	})
@@ -40,11 +41,20 @@ func RunInExecutor[T any](l *IOLoop, exec *Executor, fn func() (T, error)) *futu
 }
 
 // RunSync starts the loop, calls fn on it, and stops the loop when the
-// future fn returns is done, returning its result. With a positive timeout
-// it gives up after that long: the future is cancelled and RunSync returns
-// ErrTimeout. If the loop is stopped first, it returns ErrStopped; a panic
-// in fn itself is returned as a *future.PanicError. It is Tornado's IOLoop.run_sync; gen.RunSync is the same for a
-// coroutine body. Call it while the loop is not running.
+// future fn returns is done, returning its result. It is Tornado's
+// IOLoop.run_sync; gen.RunSync is the same for a coroutine body. Call it
+// while the loop is not running.
+//
+// With a positive timeout it gives up after that long: it cancels the
+// future on the loop, lets the loop run the iteration that follows (so a
+// gen coroutine behind the future sees the cancellation and unwinds; see
+// package gen), then stops the loop and returns ErrTimeout. The timeout is
+// a timer on the loop's clock: with a ManualClock (looptest.FakeClock) it
+// fires only when the clock is advanced past it, never by itself.
+//
+// If the loop is stopped first, RunSync returns ErrStopped; a panic in fn
+// itself is returned as a *future.PanicError; ErrRunning and ErrLoopClosed
+// come from Start.
 func RunSync[T any](l *IOLoop, fn func() *future.Future[T], timeout time.Duration) (T, error) {
 	var (
 		f        *future.Future[T]
@@ -61,7 +71,11 @@ func RunSync[T any](l *IOLoop, fn func() *future.Future[T], timeout time.Duratio
 	err := l.start(func() {
 		if timeout > 0 {
 			timer = l.CallLater(timeout, func() {
-				timedOut = true
+				if f != nil && f.Cancel() {
+					timedOut = true
+					return // f's done callbacks stop the loop, after the cancellation's
+				}
+				timedOut = f == nil || !f.Done()
 				stop()
 			})
 		}
@@ -87,11 +101,10 @@ func RunSync[T any](l *IOLoop, fn func() *future.Future[T], timeout time.Duratio
 		}
 		return zero, fnErr
 	}
+	if timedOut {
+		return zero, ErrTimeout
+	}
 	if !f.Done() {
-		if timedOut {
-			f.Cancel()
-			return zero, ErrTimeout
-		}
 		return zero, ErrStopped
 	}
 	return f.Result()

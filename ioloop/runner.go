@@ -1,5 +1,11 @@
 package ioloop
 
+import (
+	"runtime"
+	"runtime/debug"
+	"time"
+)
+
 // The loop role. Running the loop is a role that passes between goroutines
 // the loop owns ("runners"). A coroutine that must wait parks the goroutine
 // it runs on, with its stack, and hands the role to another runner
@@ -10,6 +16,16 @@ package ioloop
 // maxIdleRunners bounds the runners kept waiting for the role; more than
 // this many exit once the coroutines that needed them resume.
 const maxIdleRunners = 1024
+
+// minIdleRunners is how many idle runners the loop keeps however long they
+// stay unused. Above it, idle runners that no Suspend needed for a whole
+// idleTrimEvery exit (trimIdle), so a burst of coroutines does not leave
+// its goroutines behind until Close.
+const minIdleRunners = 4
+
+// idleTrimEvery is the period of trimIdle; a variable so that tests can
+// shorten it.
+var idleTrimEvery = time.Second
 
 type signal uint8
 
@@ -67,6 +83,7 @@ func (l *IOLoop) takeRunner() *runner {
 		r := l.idle[n-1]
 		l.idle[n-1] = nil
 		l.idle = l.idle[:n-1]
+		l.idleLow = min(l.idleLow, n-1)
 		return r
 	}
 	r := &runner{ch: make(chan signal, 1)}
@@ -75,11 +92,46 @@ func (l *IOLoop) takeRunner() *runner {
 	return r
 }
 
+// trimIdle retires the idle runners that stayed unused since the last trim,
+// down to minIdleRunners, once per idleTrimEvery. The idle list is a stack
+// (takeRunner pops its top), so the idleLow runners at its bottom are the
+// ones no Suspend took during the period. Loop-only, called between
+// iterations while more than minIdleRunners are idle.
+func (l *IOLoop) trimIdle() {
+	now := l.monotonic()
+	if now-l.lastTrim < int64(idleTrimEvery) {
+		return
+	}
+	l.lastTrim = now
+	if excess := min(l.idleLow, len(l.idle)) - minIdleRunners; excess > 0 {
+		for _, r := range l.idle[:excess] {
+			r.ch <- sigExit
+		}
+		n := copy(l.idle, l.idle[excess:])
+		clear(l.idle[n:])
+		l.idle = l.idle[:n]
+	}
+	l.idleLow = len(l.idle)
+}
+
 func (l *IOLoop) runnerMain(r *runner) {
 	defer l.runners.Done()
 	if l.track {
 		r.gid = goid()
 	}
+	returned := false
+	defer func() {
+		if !returned {
+			l.goexited(r)
+		}
+	}()
+	l.serve(r)
+	returned = true
+}
+
+// serve is a runner's life: take the role when asked, run the loop, give
+// the role back when the loop stops, until told to exit.
+func (l *IOLoop) serve(r *runner) {
 	for {
 		if sig := <-r.ch; sig != sigRun {
 			return
@@ -102,6 +154,31 @@ func (l *IOLoop) runnerMain(r *runner) {
 	}
 }
 
+// goexited runs when r's goroutine ends without returning: a callback, a
+// handler or a coroutine called runtime.Goexit (t.FailNow and require do),
+// which no recover stops. It is treated like a panic: logged with its
+// stack, and the loop goes on. If r held the loop role, the role passes to
+// another runner (or back to Close, which is releasing coroutines), so
+// Start still returns at the next Stop and Close still closes.
+func (l *IOLoop) goexited(r *runner) {
+	if r.exit {
+		return // retired: r holds nothing
+	}
+	if l.endingStuck {
+		l.endingStuck = false // logged by suspendAfterClose
+	} else {
+		l.log.Error("ioloop: callback called runtime.Goexit (t.FailNow, t.Fatal or require in code on the loop?); "+
+			"the loop goes on", "stack", string(debug.Stack()))
+	}
+	if l.closed {
+		l.returned <- struct{}{}
+		return
+	}
+	next := l.takeRunner()
+	l.current = next
+	next.ch <- sigRun
+}
+
 func (l *IOLoop) tookRole(r *runner) {
 	if l.track {
 		l.curGID.Store(r.gid)
@@ -110,18 +187,30 @@ func (l *IOLoop) tookRole(r *runner) {
 
 // Suspend parks the calling coroutine: it hands the loop to another runner
 // and blocks until Resume(w) gives it back, then returns nil. If the loop
-// is closed, or closes while w is parked, it returns ErrLoopClosed. It must
-// be called on the loop, by code that a callback started (gen.Go's
-// coroutines); arrange for Resume before calling it. Most code wants
-// gen.Await, which is built on it.
+// is closed, or closes while w is parked, it returns ErrLoopClosed (after
+// Close, at once; a coroutine that keeps calling it then is ended, see
+// Close). It must be called on the loop, by code that a callback started
+// (gen.Go's coroutines); arrange for Resume before calling it. Called from
+// another goroutine it panics while the loop sleeps (or with
+// Config.Debug), or while the loop is not running; otherwise it corrupts
+// the loop. Most code wants gen.Await, which is built on it.
 func (l *IOLoop) Suspend(w *Waiter) error {
 	l.checkGoroutine("Suspend")
 	if l.closed {
+		l.suspendAfterClose()
 		return ErrLoopClosed
+	}
+	if l.state.Load() != stateRunning {
+		panic("ioloop: Suspend called while the loop is not running: only code the loop runs can park")
 	}
 	me := l.current
 	w.r = me
 	l.parked.push(w)
+	if l.wd != nil {
+		// The callback that runs the coroutine is over for now: the next
+		// runner may sleep in the poller, which is not a slow callback.
+		l.wd.end()
+	}
 	next := l.takeRunner()
 	l.current = next
 	next.ch <- sigRun
@@ -135,10 +224,32 @@ func (l *IOLoop) Suspend(w *Waiter) error {
 	return nil
 }
 
+// suspendAfterClose counts the Suspends of a coroutine that Close released.
+// Past maxSuspendsAfterClose the coroutine is not going to stop by itself:
+// it is logged with its stack and ended with runtime.Goexit, which runs
+// its deferred calls (on the loop role, as usual) and hands the loop back
+// to Close (see goexited). Its future, if it is a gen coroutine, fails with
+// future.ErrGoexit.
+func (l *IOLoop) suspendAfterClose() {
+	if !l.releasing {
+		return
+	}
+	l.closedSuspends++
+	if l.closedSuspends <= maxSuspendsAfterClose {
+		return
+	}
+	l.log.Error("ioloop: a coroutine keeps waiting after Close (it retries on ErrLoopClosed?); "+
+		"ending it with runtime.Goexit", "suspends", l.closedSuspends, "stack", string(debug.Stack()))
+	l.endingStuck = true
+	runtime.Goexit()
+}
+
 // Resume gives the loop to the coroutine parked on w and waits until the
 // loop needs this goroutine again. Resuming a waiter that is not parked
 // does nothing. Call it from a callback on the loop (a future's done
-// callback), as the last thing the callback does.
+// callback), as the last thing the callback does: the goroutine may exit
+// when Resume returns. Called from another goroutine it panics while the
+// loop sleeps (or with Config.Debug); otherwise it corrupts the loop.
 func (l *IOLoop) Resume(w *Waiter) {
 	l.checkGoroutine("Resume")
 	target := w.r
@@ -165,6 +276,12 @@ func (l *IOLoop) Resume(w *Waiter) {
 	l.tookRole(me)
 }
 
+// maxSuspendsAfterClose is how many times a coroutine that Close released
+// may call Suspend (each returns ErrLoopClosed at once) before Close gives
+// up on it. A coroutine that retries on ErrLoopClosed would otherwise keep
+// Close waiting for ever.
+const maxSuspendsAfterClose = 10000
+
 // releaseParked hands the loop, one at a time, to every parked coroutine
 // with sigClosed, so each sees ErrLoopClosed and runs to its end alone.
 func (l *IOLoop) releaseParked() {
@@ -173,9 +290,11 @@ func (l *IOLoop) releaseParked() {
 		r := w.r
 		w.r = nil
 		l.current = r
+		l.releasing, l.closedSuspends = true, 0
 		r.ch <- sigClosed
 		<-l.returned
 	}
+	l.releasing = false
 	for _, r := range l.idle {
 		r.ch <- sigExit
 	}

@@ -14,7 +14,7 @@ type Timeout struct {
 }
 
 // Pending reports whether the timeout has neither run nor been removed.
-// Loop-only.
+// Loop-only: from another goroutine it races with the loop.
 func (t *Timeout) Pending() bool { return t != nil && t.fn != nil }
 
 // compactMin and the half rule are Tornado's: the heap is rebuilt without
@@ -23,14 +23,19 @@ func (t *Timeout) Pending() bool { return t != nil && t.fn != nil }
 const compactMin = 512
 
 // CallLater runs fn on the loop once d has passed (at once, in the next
-// timer phase, if d <= 0) and returns a handle for RemoveTimeout. Loop-only.
+// timer phase, if d <= 0) and returns a handle for RemoveTimeout. d is
+// measured on the loop's clock (Config.Clock).
+// Loop-only: from another goroutine it panics while the loop sleeps (or
+// with Config.Debug) and otherwise races with the loop; use AddCallback.
 func (l *IOLoop) CallLater(d time.Duration, fn func()) *Timeout {
 	l.checkGoroutine("CallLater")
 	return l.schedule(l.now()+int64(d), fn)
 }
 
 // CallAt runs fn on the loop once the loop's clock (Time) reaches t, and
-// returns a handle for RemoveTimeout. Loop-only.
+// returns a handle for RemoveTimeout.
+// Loop-only: from another goroutine it panics while the loop sleeps (or
+// with Config.Debug) and otherwise races with the loop; use AddCallback.
 func (l *IOLoop) CallAt(t time.Time, fn func()) *Timeout {
 	l.checkGoroutine("CallAt")
 	return l.schedule(int64(t.Sub(l.epoch)), fn)
@@ -44,7 +49,9 @@ func (l *IOLoop) schedule(when int64, fn func()) *Timeout {
 }
 
 // RemoveTimeout cancels t: its callback will not run. Removing a timeout
-// that already ran or was removed does nothing. Loop-only.
+// that already ran or was removed does nothing.
+// Loop-only: from another goroutine it panics while the loop sleeps (or
+// with Config.Debug) and otherwise races with the loop; use AddCallback.
 func (l *IOLoop) RemoveTimeout(t *Timeout) {
 	l.checkGoroutine("RemoveTimeout")
 	if t == nil || t.fn == nil {
@@ -63,8 +70,12 @@ func (l *IOLoop) RemoveTimeout(t *Timeout) {
 
 // PendingTimeouts returns how many timeouts the loop holds, removed ones
 // not yet cleared away included; it shows that removed timeouts do not pile
-// up. Loop-only.
-func (l *IOLoop) PendingTimeouts() int { return len(l.timers) }
+// up. Loop-only: from another goroutine it panics while the loop sleeps (or
+// with Config.Debug) and otherwise races with the loop; use AddCallback.
+func (l *IOLoop) PendingTimeouts() int {
+	l.checkGoroutine("PendingTimeouts")
+	return len(l.timers)
+}
 
 // collectDue moves the timeouts whose deadline has passed into l.due, in
 // deadline order. Timeouts they schedule wait for the next iteration.

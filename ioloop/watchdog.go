@@ -106,9 +106,15 @@ func goid() int64 {
 	return id
 }
 
-// checkGoroutine panics, in Debug mode, when a loop-only method is called
-// from a goroutine other than the one running the loop.
+// checkGoroutine panics when a loop-only method is called from a goroutine
+// other than the one running the loop, in the cases it can tell: always
+// while the loop sleeps in its poller (one atomic load: a loop that sleeps
+// runs no code that could make the call), and in Debug mode always.
 func (l *IOLoop) checkGoroutine(op string) {
+	if l.sleeping.Load() {
+		panic("ioloop: " + op + " called from a goroutine that is not running the loop, while the loop sleeps " +
+			"(it would not see the change until something woke it): call it on the loop, by way of AddCallback")
+	}
 	if !l.debug || l.state.Load() != stateRunning {
 		return
 	}

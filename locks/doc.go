@@ -28,4 +28,14 @@
 //		})
 //		return struct{}{}, err // ioloop.ErrTimeout if not acquired in 1s
 //	})
+//
+// # Which goroutine
+//
+// Everything marked Loop-only must run on the loop: in a coroutine or a
+// callback. From another goroutine such a call races with the loop (the
+// race detector reports it; nothing else may), and the calls that schedule
+// or remove a timeout panic if the loop is asleep, or always with
+// ioloop.Config.Debug. To act from another goroutine, hand a function to
+// the loop with AddCallback. The futures returned are safe to cancel from
+// any goroutine; their done callbacks run on the loop.
 package locks

@@ -18,10 +18,13 @@ const (
 	later  = 30 * time.Millisecond
 )
 
-// run runs body as a coroutine on a fresh loop, failing the test if it
-// returns an error or does not finish within a generous hang guard. Inside
-// body use assert, not require: body runs on a loop goroutine, where
-// FailNow must not be called.
+// run runs body as a coroutine on a fresh loop (with Config.Debug, so a
+// loop-only call from another goroutine panics), failing the test if it
+// returns an error or does not finish within a generous hang guard (then
+// RunSync cancels the coroutine). Inside body use assert, not require:
+// require's FailNow calls runtime.Goexit, which ends the coroutine where it
+// stands, so the test would fail with future.ErrGoexit instead of the
+// assertion's message.
 func run(t *testing.T, body func(loop *ioloop.IOLoop, co *gen.Co) error) {
 	t.Helper()
 	loop, err := ioloop.New(ioloop.Config{Debug: true})
@@ -33,10 +36,11 @@ func run(t *testing.T, body func(loop *ioloop.IOLoop, co *gen.Co) error) {
 	require.NoError(t, err)
 }
 
-// sleep parks co for d as Tornado's `yield gen.sleep(d)` does: it resumes
-// from a done callback, so the done callbacks of futures that timers with
-// earlier deadlines completed have run by then. (gen.Sleep resumes from the
-// timer itself, ahead of those callbacks.)
+// sleep parks co for d by awaiting gen.After: it resumes from a done
+// callback, after the done callbacks of futures that timers with earlier
+// deadlines completed (Tornado's `yield gen.sleep(d)`). gen.Sleep now
+// resumes in a callback too, in the same order; the tests keep this form
+// because it also exercises After.
 func sleep(co *gen.Co, d time.Duration) error {
 	_, err := gen.Await(co, gen.After(co.Loop(), d))
 	return err

@@ -10,9 +10,9 @@ import (
 // else release's; if acq fails it returns that error without calling fn.
 func hold(co *gen.Co, acq *future.Future[struct{}], release func() error, fn func() error) (err error) {
 	if _, err := gen.Await(co, acq); err != nil {
-		// Await gives up with ErrLoopClosed while acq may still be
-		// pending: withdraw the wait, or give back a unit granted
-		// meanwhile.
+		// Await gives up (ErrLoopClosed, or the coroutine was
+		// cancelled) while acq may still be pending: withdraw the wait,
+		// or give back a unit granted meanwhile.
 		if !acq.Cancel() && acq.Err() == nil {
 			release()
 		}

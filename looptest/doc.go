@@ -49,9 +49,15 @@
 //	}
 //
 // Inside the coroutine, report failures with t.Errorf (testify's assert)
-// or by returning an error; t.Fatal and require end the goroutine they run
-// on, and a coroutine's goroutine is running the loop (Run detects this and
-// fails the test, but the loop is lost).
+// or by returning an error; t.Fatal and require call runtime.Goexit, which
+// ends the coroutine where it stands (Run detects it and fails the test
+// with an explanation; the loop goes on).
+//
+// Timeouts follow one of two clocks. Run's timeout is real time, so a test
+// that waits for a FakeClock nobody advances still fails. ioloop.RunSync's
+// and gen.RunSync's timeout, gen.Sleep, gen.WithTimeout and every timed
+// callback follow the loop's clock: with a FakeClock they fire only when
+// the clock is advanced past them (Advance, AdvanceAndWait).
 //
 // Leak checks count the goroutines and file descriptors of the whole
 // process, so tests that use New or CheckLeaks must not call t.Parallel.

@@ -49,11 +49,6 @@ func New(t testing.TB, cfg ...ioloop.Config) *ioloop.IOLoop {
 		return nil
 	}
 	t.Cleanup(func() {
-		if _, ok := wedged.Load(loop); ok {
-			st.skipLeaks.Store(true)
-			t.Log("looptest: not closing the loop: a coroutine left it without a runner (see the Run failure)")
-			return
-		}
 		if err := closeLoop(t, loop); err != nil {
 			st.skipLeaks.Store(true)
 			t.Errorf("looptest: closing the loop: %v", err)
@@ -92,11 +87,6 @@ func stateOf(t testing.TB) *testState {
 	})
 	return st
 }
-
-// wedged holds the loops a coroutine left by runtime.Goexit (see Run):
-// their role of running the loop died with the coroutine's goroutine, so
-// they can neither stop nor close.
-var wedged sync.Map
 
 // closeLoop closes loop, stopping it first if it still runs. A loop the
 // test closed itself is fine.

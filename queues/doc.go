@@ -36,4 +36,14 @@
 //		_, err := gen.Await(co, q.Join(0)) // every item processed
 //		return struct{}{}, err
 //	})
+//
+// # Which goroutine
+//
+// Everything marked Loop-only must run on the loop: in a coroutine or a
+// callback. From another goroutine such a call races with the loop (the
+// race detector reports it; nothing else may), and the calls that schedule
+// or remove a timeout panic if the loop is asleep, or always with
+// ioloop.Config.Debug. To act from another goroutine, hand a function to
+// the loop with AddCallback. The futures returned are safe to cancel from
+// any goroutine; their done callbacks run on the loop.
 package queues

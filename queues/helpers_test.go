@@ -21,8 +21,9 @@ const (
 
 // run runs body as a coroutine on a fresh loop, failing the test if it
 // returns an error or does not finish within a generous hang guard. Inside
-// body use assert, not require: body runs on a loop goroutine, where
-// FailNow must not be called.
+// body use assert, not require: require's FailNow calls runtime.Goexit,
+// which ends the coroutine where it stands (the test then fails with
+// future.ErrGoexit instead of the assertion's message).
 func run(t *testing.T, body func(loop *ioloop.IOLoop, co *gen.Co) error) {
 	t.Helper()
 	loop, err := ioloop.New(ioloop.Config{Debug: true})

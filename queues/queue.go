@@ -175,17 +175,26 @@ func (q *Queue[T]) Join(timeout time.Duration) *future.Future[struct{}] {
 
 // Items returns an iterator, for ranging in the coroutine co, over the
 // items of q as Get(0) brings them: Tornado's `async for item in q`. The
-// range goes on, waiting for items, until its body breaks or the loop
-// closes. Loop-only; range it only in co's own function.
+// range goes on, waiting for items, until its body breaks, the loop
+// closes, or co is cancelled (gen's Cancellation); an item already taken
+// for it when the wait gives up is still yielded, then the range ends.
+// Loop-only; range it only in co's own function.
 func (q *Queue[T]) Items(co *gen.Co) iter.Seq[T] {
 	return func(yield func(T) bool) {
-		for {
+		for !co.Cancelled() {
 			f := q.Get(0)
 			v, err := gen.Await(co, f)
-			if err != nil && !f.Cancel() {
-				v, err = f.Result() // served as the loop closed
+			if err != nil {
+				// Withdraw the wait; if the item came meanwhile, it is
+				// ours: hand it over rather than lose it.
+				if !f.Cancel() {
+					if v, err := f.Result(); err == nil {
+						yield(v)
+					}
+				}
+				return
 			}
-			if err != nil || !yield(v) {
+			if !yield(v) {
 				return
 			}
 		}

@@ -133,3 +133,32 @@ func TestQueueItemsLoopClosed(t *testing.T) {
 	assert.NoError(t, q.PutNowait(2))
 	assert.Equal(t, 1, q.Qsize(), "the withdrawn getter took nothing")
 }
+
+func TestQueueItemsEndsWhenTheCoroutineIsCancelled(t *testing.T) {
+	run(t, func(loop *ioloop.IOLoop, co *gen.Co) error {
+		q := queues.NewQueue[int](loop, 0)
+		var got []int
+		consumer := gen.Go(loop, func(co *gen.Co) (struct{}, error) {
+			for v := range q.Items(co) {
+				got = append(got, v)
+				gen.Moment(co) // parked here when cancelled
+			}
+			return struct{}{}, nil
+		})
+		for i := range 3 {
+			assert.NoError(t, q.PutNowait(i))
+		}
+		if err := gen.Moment(co); err != nil { // the consumer takes 0 and parks
+			return err
+		}
+		consumer.Cancel()
+		_, err := gen.Await(co, consumer)
+		assert.ErrorIs(t, err, gen.ErrCancelled)
+		if err := gen.Moment(co); err != nil { // the consumer unwinds
+			return err
+		}
+		assert.Equal(t, []int{0}, got)
+		assert.Equal(t, 2, q.Qsize(), "a cancelled range takes no more items")
+		return nil
+	})
+}
