@@ -2,11 +2,12 @@ package ioloop
 
 import (
 	"log/slog"
-
-	"github.com/gornado/gornado/future"
 	"runtime/debug"
 	"sync"
 	"time"
+
+	"github.com/gornado/gornado/future"
+	"github.com/gornado/gornado/internal/logattr"
 )
 
 // DefaultExecutorWorkers is the size of a loop's default executor when
@@ -200,10 +201,10 @@ func (e *Executor) run(t task) {
 			return
 		}
 		if v := recover(); v != nil {
-			e.log.Error("ioloop: executor task panicked", "panic", v, "stack", string(debug.Stack()))
+			e.log.Error("ioloop: executor task panicked", "panic", v, logattr.Stack(debug.Stack()))
 			return
 		}
-		e.log.Error("ioloop: executor task called runtime.Goexit; its worker is replaced", "stack", string(debug.Stack()))
+		e.log.Error("ioloop: executor task called runtime.Goexit; its worker is replaced", logattr.Stack(debug.Stack()))
 		if t.fail != nil {
 			t.fail(future.ErrGoexit)
 		}

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/gornado/gornado/internal/logattr"
 )
 
 // Config configures a loop. The zero value is ready to use.
@@ -400,6 +402,6 @@ func (l *IOLoop) afterCallback(r *runner) {
 		l.wd.end()
 	}
 	if v := recover(); v != nil {
-		l.log.Error("ioloop: callback panicked", "panic", v, "stack", string(debug.Stack()))
+		l.log.Error("ioloop: callback panicked", "panic", v, logattr.Stack(debug.Stack()))
 	}
 }

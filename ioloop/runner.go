@@ -4,6 +4,8 @@ import (
 	"runtime"
 	"runtime/debug"
 	"time"
+
+	"github.com/gornado/gornado/internal/logattr"
 )
 
 // The loop role. Running the loop is a role that passes between goroutines
@@ -168,7 +170,7 @@ func (l *IOLoop) goexited(r *runner) {
 		l.endingStuck = false // logged by suspendAfterClose
 	} else {
 		l.log.Error("ioloop: callback called runtime.Goexit (t.FailNow, t.Fatal or require in code on the loop?); "+
-			"the loop goes on", "stack", string(debug.Stack()))
+			"the loop goes on", logattr.Stack(debug.Stack()))
 	}
 	if l.closed {
 		l.returned <- struct{}{}
@@ -239,7 +241,7 @@ func (l *IOLoop) suspendAfterClose() {
 		return
 	}
 	l.log.Error("ioloop: a coroutine keeps waiting after Close (it retries on ErrLoopClosed?); "+
-		"ending it with runtime.Goexit", "suspends", l.closedSuspends, "stack", string(debug.Stack()))
+		"ending it with runtime.Goexit", "suspends", l.closedSuspends, logattr.Stack(debug.Stack()))
 	l.endingStuck = true
 	runtime.Goexit()
 }

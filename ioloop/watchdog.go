@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"sync/atomic"
 	"time"
+
+	"github.com/gornado/gornado/internal/logattr"
 )
 
 // watchdog logs callbacks that hold the loop longer than a threshold, with
@@ -68,7 +70,7 @@ func (w *watchdog) watch() {
 		reported = seq
 		w.loop.log.Warn("ioloop: callback is blocking the loop",
 			"blocked", blocked, "threshold", w.threshold,
-			"stack", string(goroutineStack(w.loop.curGID.Load())))
+			logattr.Stack(goroutineStack(w.loop.curGID.Load())))
 	}
 }
 

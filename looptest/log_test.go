@@ -201,7 +201,7 @@ func TestExpectLogFromExecutorWorker(t *testing.T) {
 
 func TestExpectLogFromWatchdog(t *testing.T) {
 	loop := New(t, ioloop.Config{SlowCallback: 5 * time.Millisecond})
-	exp := ExpectLog(t, loop, slog.LevelWarn, `(?s)callback is blocking the loop.*stack=goroutine .*TestExpectLogFromWatchdog`)
+	exp := ExpectLog(t, loop, slog.LevelWarn, `callback is blocking the loop .*stack\.\d+=\S*TestExpectLogFromWatchdog`)
 	Run(t, loop, 0, func(co *gen.Co) error {
 		// Hold the loop until the watchdog, on its own goroutine, has
 		// reported it (no guess at how long that takes).
