@@ -41,6 +41,11 @@ type Application struct {
 // StaticFS set, it first adds Tornado's static routes (StaticURLPrefix,
 // /favicon.ico and /robots.txt).
 //
+// It also returns an error for a handler whose hook methods have the
+// wrong signature (func (h *H) Get() error compiles, and would never be
+// called), and for an Authenticated route when Settings.LoginURL is not
+// set.
+//
 // Each route's factory is called once here, to learn whether its handler
 // streams request bodies (BodyStreamer), or is an http.Handler that
 // ServeHTTP may call directly (a nethttp.Container's).
@@ -64,7 +69,11 @@ func NewApplication(routes []Route, settings Settings) (*Application, error) {
 	}
 	a.router = rt
 	for _, ru := range rt.rules {
-		switch h := ru.Handler().(type) {
+		h := ru.Handler()
+		if err := a.checkHandler(ru, h); err != nil {
+			return nil, err
+		}
+		switch h := h.(type) {
 		case BodyStreamer:
 			ru.streams = true
 		case http.Handler:

@@ -102,3 +102,13 @@ func Authenticated(factory func() Handler) func() Handler {
 		return h
 	}
 }
+
+// User returns the logged-in user of h's request as a U (what
+// GetCurrentUser or SetCurrentUser gave), and false when nobody is logged
+// in or the user is not a U: CurrentUser without the type assertion.
+//
+//	if acct, ok := web.User[*Account](h); ok { ... }
+func User[U any](h Handler) (U, bool) {
+	u, ok := h.requestHandler().CurrentUser().(U)
+	return u, ok
+}

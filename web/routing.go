@@ -238,3 +238,21 @@ func stripPort(host string) string {
 	}
 	return host
 }
+
+// Init returns a Route.Handler that makes a zero T for each request and
+// passes it to init first, Tornado's initialize(**kwargs): the way to give
+// a handler its dependencies.
+//
+//	{Pattern: `/notes/([0-9]+)`, Handler: web.Init(func(h *NoteHandler) { h.store = store })}
+//
+// (Fields of embedded structs are set the same way.)
+func Init[T any, PT interface {
+	*T
+	Handler
+}](init func(PT)) func() Handler {
+	return func() Handler {
+		h := PT(new(T))
+		init(h)
+		return h
+	}
+}

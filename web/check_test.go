@@ -1,0 +1,75 @@
+package web_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gornado/gornado/gen"
+	"github.com/gornado/gornado/web"
+)
+
+type wrongGet struct{ web.RequestHandler }
+
+func (h *wrongGet) Get() error { return nil }
+
+type wrongPrepare struct{ web.RequestHandler }
+
+func (h *wrongPrepare) Get(co *gen.Co) error { return nil }
+func (h *wrongPrepare) Prepare() error       { return nil }
+
+type postOnly struct{ web.RequestHandler }
+
+func (h *postOnly) Post(co *gen.Co) error { return nil }
+
+func TestMistakesCaughtAtStart(t *testing.T) {
+	_, err := web.NewApplication([]web.Route{{Pattern: `/oops`, Handler: web.Make[wrongGet]()}}, web.Settings{})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `route "/oops": *web_test.wrongGet.Get is func() error, but the application calls Get(*gen.Co) error`)
+
+	_, err = web.NewApplication([]web.Route{{Pattern: `/p`, Handler: web.Make[wrongPrepare]()}}, web.Settings{})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "Prepare is func() error")
+
+	_, err = web.NewApplication([]web.Route{{Pattern: `/admin`, Handler: web.Authenticated(web.Make[helloHandler]())}}, web.Settings{})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "Settings.LoginURL is not set")
+
+	// Fine: a login URL, or a route with no GET (others answer 403).
+	_, err = web.NewApplication([]web.Route{{Pattern: `/admin`, Handler: web.Authenticated(web.Make[helloHandler]())}}, web.Settings{LoginURL: "/login"})
+	assert.NoError(t, err)
+	_, err = web.NewApplication([]web.Route{{Pattern: `/api`, Handler: web.Authenticated(web.Make[postOnly]())}}, web.Settings{})
+	assert.NoError(t, err)
+}
+
+type store struct{ notes map[string]string }
+
+type base struct {
+	web.RequestHandler
+	store *store
+}
+
+type noteHandler struct{ base }
+
+func (h *noteHandler) GetCurrentUser() (any, error) { return &noteAccount{name: "ann"}, nil }
+
+type noteAccount struct{ name string }
+
+func (h *noteHandler) Get(co *gen.Co) error {
+	acct, ok := web.User[*noteAccount](h)
+	if !ok {
+		return web.NewHTTPError(403, "")
+	}
+	_, wrong := web.User[string](h)
+	return h.Write(acct.name + ": " + h.store.notes[h.PathArgs[0]] + " " + map[bool]string{false: "typed"}[wrong])
+}
+
+func TestInitAndTypedUser(t *testing.T) {
+	st := &store{notes: map[string]string{"1": "buy milk"}}
+	s := serveApp(t, []web.Route{
+		{Pattern: `/notes/([0-9]+)`, Handler: web.Init(func(h *noteHandler) { h.store = st })},
+	}, web.Settings{})
+	_, body := s.get("/notes/1")
+	assert.Equal(t, "ann: buy milk typed", body)
+}
