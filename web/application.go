@@ -73,11 +73,11 @@ func NewApplication(routes []Route, settings Settings) (*Application, error) {
 		if err := a.checkHandler(ru, h); err != nil {
 			return nil, err
 		}
-		switch h := h.(type) {
-		case BodyStreamer:
+		if _, ok := h.(BodyStreamer); ok {
 			ru.streams = true
-		case http.Handler:
-			ru.direct = h
+		}
+		if hh, ok := h.(http.Handler); ok {
+			ru.direct = hh
 		}
 	}
 	def := settings.DefaultHandler

@@ -19,6 +19,26 @@ type Config struct {
 	// Executor, if set, runs the handler instead of a pool of the
 	// container's own (Close then leaves it alone).
 	Executor *ioloop.Executor
+	// OutbufOverflow is how many bytes of a response a worker may hand
+	// to the loop, unsent, in memory; beyond it they go to a temporary
+	// file, so the worker finishes and goes back to the pool however
+	// slowly the client reads (Waitress's outbuf_overflow). Zero means
+	// DefaultOutbufOverflow (1 MiB).
+	OutbufOverflow int64
+	// OutbufHighWatermark is how many unsent bytes (in memory and file)
+	// make the worker wait for the client (Waitress's
+	// outbuf_high_watermark). Zero means DefaultOutbufHighWatermark
+	// (16 MiB).
+	OutbufHighWatermark int64
+	// InbufOverflow is how much of a request body is kept in memory;
+	// the rest goes to a temporary file before the handler runs
+	// (Waitress's inbuf_overflow). Zero means DefaultInbufOverflow
+	// (512 KiB).
+	InbufOverflow int64
+	// TempDir is where the temporary files go; "" means os.TempDir().
+	// Each is removed from the directory as soon as it is made (it lives
+	// on, unnamed, until closed), so no outcome leaves one behind.
+	TempDir string
 	// NoXSRF exempts the mounted handler from the application's XSRF
 	// check (Settings.XSRFCookies), which otherwise applies to it as to
 	// any handler.
@@ -29,6 +49,13 @@ type Config struct {
 	// Logger receives handler panics; nil means the application's.
 	Logger *slog.Logger
 }
+
+// Defaults of Config's zero fields: Waitress's.
+const (
+	DefaultOutbufOverflow      = 1 << 20
+	DefaultOutbufHighWatermark = 16 << 20
+	DefaultInbufOverflow       = 512 << 10
+)
 
 // closeTimeout is how long Close waits for handlers still running.
 const closeTimeout = 5 * time.Second
@@ -47,8 +74,12 @@ type Container struct {
 	exec *ioloop.Executor
 	own  bool
 
-	waits atomic.Int64 // times a worker waited for a slow client
-	peak  atomic.Int64 // the most bytes one response held unsent
+	overflow, highWater, inOverflow int64
+
+	waits    atomic.Int64 // times a worker waited for a slow client
+	peak     atomic.Int64 // the most bytes one response held unsent
+	spills   atomic.Int64 // responses that went to a spill file
+	inSpills atomic.Int64 // request bodies that went to a file
 }
 
 // Stats are figures of a container's life so far.
@@ -57,20 +88,42 @@ type Stats struct {
 	// response more slowly than the handler wrote it.
 	Waits int64
 	// PeakPending is the most bytes one response had handed to the loop
-	// and not yet sent: what a slow client costs in memory, at most
-	// about 1 MiB plus a 64 KiB chunk.
+	// and not yet sent, in memory and spill file: at most about
+	// OutbufHighWatermark plus a 64 KiB chunk.
 	PeakPending int64
+	// Spills counts responses that overflowed to a temporary file, and
+	// BodySpills request bodies that did.
+	Spills, BodySpills int64
 }
 
 // Stats returns the container's figures so far.
 func (c *Container) Stats() Stats {
-	return Stats{Waits: c.waits.Load(), PeakPending: c.peak.Load()}
+	return Stats{Waits: c.waits.Load(), PeakPending: c.peak.Load(), Spills: c.spills.Load(), BodySpills: c.inSpills.Load()}
+}
+
+// notePending records n unsent bytes of one response, for Stats.
+func (c *Container) notePending(n int64) {
+	for p := c.peak.Load(); n > p; p = c.peak.Load() {
+		if c.peak.CompareAndSwap(p, n) {
+			return
+		}
+	}
+}
+
+func orDefault(v, def int64) int64 {
+	if v <= 0 {
+		return def
+	}
+	return v
 }
 
 // NewContainer returns a container for h, with a pool of cfg.Threads
 // workers (started now), or cfg.Executor.
 func NewContainer(h http.Handler, cfg Config) *Container {
-	c := &Container{h: h, cfg: cfg, log: cfg.Logger, exec: cfg.Executor}
+	c := &Container{h: h, cfg: cfg, log: cfg.Logger, exec: cfg.Executor,
+		overflow:   orDefault(cfg.OutbufOverflow, DefaultOutbufOverflow),
+		highWater:  orDefault(cfg.OutbufHighWatermark, DefaultOutbufHighWatermark),
+		inOverflow: orDefault(cfg.InbufOverflow, DefaultInbufOverflow)}
 	if c.exec == nil {
 		n := cfg.Threads
 		if n <= 0 {

@@ -3,6 +3,7 @@ package nethttp
 import (
 	"context"
 	"net/http"
+	"os"
 	"sync"
 	"time"
 
@@ -11,22 +12,21 @@ import (
 	"github.com/gornado/gornado/web"
 )
 
-const (
-	// chunkSize is the body a worker buffers before handing it to the
-	// loop: a larger response streams.
-	chunkSize = 64 << 10
-	// highWater bounds the bytes a worker has handed to the loop that are
-	// not yet sent; past it the worker waits.
-	highWater = 1 << 20
-)
+// chunkSize is the body a worker buffers before handing it to the loop
+// (a larger response streams), and the piece the loop reads back from a
+// spill file at a time.
+const chunkSize = 64 << 10
 
 // exchange is one request on its way through the container: the loop's
 // side (out, the raw response) and the worker's (which fills chunks) meet
-// here. It is the one handoff between them: the worker hands a chunk to
-// the loop with AddCallback, and waits on cond while the loop holds more
-// than highWater bytes it has not sent. mu guards the fields below it;
-// the others are loop-only, except the copies of the request made before
-// the handoff.
+// here. It is the one handoff between them, Waitress's channel and task:
+// the worker hands each chunk to the loop with AddCallback; the loop
+// sends chunks in order, one piece in flight at a time. What the worker
+// hands over beyond Config.OutbufOverflow unsent bytes goes to a spill
+// file instead of memory, and the worker waits only when more than
+// Config.OutbufHighWatermark bytes are unsent. mu guards the fields below
+// it; the others are loop-only, except the copies of the request made
+// before the handoff and the worker's own (spillEnd).
 type exchange struct {
 	c      *Container
 	app    *web.Application
@@ -35,18 +35,25 @@ type exchange struct {
 	out    *httpserver.Response
 	cancel context.CancelFunc
 	start  time.Time
+	body   *requestBody // the request body, if it came streamed
 
 	method, target, remoteIP string
 
-	status   int  // loop-only: the status sent
-	started  bool // loop-only: the first chunk came
-	closed   bool // loop-only: the client went away, or the response is finished
-	finished bool // loop-only
+	status     int      // loop-only: the status sent
+	started    bool     // loop-only: the first chunk came
+	closed     bool     // loop-only: the client went away, or the response is finished
+	finished   bool     // loop-only
+	queue      []*chunk // loop-only: chunks to send, in order
+	sending    bool     // loop-only: a piece is in flight
+	workerDone bool     // loop-only: the worker is done with the exchange
+	spillEnd   int64    // worker-only: the spill file's length
 
 	mu      sync.Mutex
 	cond    sync.Cond
-	gone    bool // the client went away: the worker stops
-	pending int  // bytes handed to the loop and not yet sent
+	gone    bool     // the client went away: the worker stops
+	pending int64    // bytes handed to the loop and not yet sent
+	inMem   int64    // of which in memory
+	spill   *os.File // the spill file, once needed; closed by the loop
 }
 
 // logger is the part of slog.Logger the exchange uses.
@@ -55,31 +62,41 @@ type logger interface {
 	Warn(msg string, args ...any)
 }
 
-// chunk is a piece of a response handed from a worker to the loop. The
-// first one carries the status and headers.
+// chunk is a piece of a response handed from a worker to the loop: bytes
+// in memory, or n bytes of the spill file at off. The first one carries
+// the status and headers.
 type chunk struct {
 	head   bool
 	status int
 	header http.Header
 	body   []byte
+	off, n int64 // in the spill file, when body is nil and n > 0
 	final  bool
 	abort  bool // end the response as cut short
+}
+
+// size is the chunk's body length.
+func (c *chunk) size() int64 {
+	if c.body != nil {
+		return int64(len(c.body))
+	}
+	return c.n
 }
 
 // serve hands the request of f, whose raw response is out, to a worker.
 // Loop-only.
 func (c *Container) serve(f *FallbackHandler, out *httpserver.Response) *exchange {
 	sr := f.Request.Request
-	// sr is reused once the response is finished: copy what the worker
-	// and the access log need now.
 	log := c.log
 	if log == nil {
 		log = f.Application.Logger()
 	}
+	// sr is reused once the response is finished: copy what the worker
+	// and the access log need now.
 	ex := &exchange{c: c, app: f.Application, log: log, loop: f.Loop(), out: out, start: f.Request.StartTime,
-		method: sr.Method, target: sr.Target, remoteIP: sr.RemoteIP}
+		method: sr.Method, target: sr.Target, remoteIP: sr.RemoteIP, body: f.body}
 	ex.cond.L = &ex.mu
-	req := newRequest(sr)
+	req := newRequest(sr, f.body)
 	ctx, cancel := context.WithCancel(context.Background())
 	ex.cancel = cancel
 	req = req.WithContext(ctx)
@@ -94,8 +111,25 @@ func (c *Container) serve(f *FallbackHandler, out *httpserver.Response) *exchang
 // ran runs on the loop once the worker is done with the handler, or the
 // pool dropped it: then the request is answered 503.
 func (ex *exchange) ran() {
+	ex.workerDone = true
+	ex.body.close()
 	if !ex.started && !ex.closed {
 		ex.unavailable()
+	}
+	ex.release()
+}
+
+// release closes the spill file once neither side needs it. Loop-only.
+func (ex *exchange) release() {
+	if !ex.workerDone || !ex.closed {
+		return
+	}
+	ex.mu.Lock()
+	f := ex.spill
+	ex.spill = nil
+	ex.mu.Unlock()
+	if f != nil {
+		f.Close()
 	}
 }
 
@@ -112,89 +146,14 @@ func (ex *exchange) unavailable() {
 }
 
 // clientGone runs when the client closed the connection before the
-// response was finished. Loop-only.
+// response was finished (or it was cut for making no progress). Loop-only.
 func (ex *exchange) clientGone() {
 	ex.closed = true
+	ex.queue = nil
 	ex.cancel()
 	ex.mu.Lock()
 	ex.gone = true
 	ex.cond.Broadcast()
 	ex.mu.Unlock()
-}
-
-// handOff gives c to the loop and, unless it is the last, waits while
-// too many bytes are not yet sent. It reports false if the client went
-// away. Worker-only.
-func (ex *exchange) handOff(c *chunk) bool {
-	n := len(c.body)
-	ex.mu.Lock()
-	if ex.gone && !c.final {
-		ex.mu.Unlock()
-		return false
-	}
-	ex.pending += n
-	for p := int64(ex.pending); p > ex.c.peak.Load(); {
-		if ex.c.peak.CompareAndSwap(ex.c.peak.Load(), p) {
-			break
-		}
-	}
-	ex.mu.Unlock()
-	ex.loop.AddCallback(func() { ex.deliver(c) })
-	if c.final {
-		return true
-	}
-	ex.mu.Lock()
-	defer ex.mu.Unlock()
-	for ex.pending > highWater && !ex.gone {
-		ex.c.waits.Add(1)
-		ex.cond.Wait()
-	}
-	return !ex.gone
-}
-
-// sent counts n bytes as sent and wakes a waiting worker. Loop-only.
-func (ex *exchange) sent(n int) {
-	ex.mu.Lock()
-	ex.pending -= n
-	ex.cond.Broadcast()
-	ex.mu.Unlock()
-}
-
-// deliver sends a chunk from the worker. Loop-only.
-func (ex *exchange) deliver(c *chunk) {
-	n := len(c.body)
-	if ex.closed {
-		ex.sent(n)
-		if c.final {
-			ex.cancel()
-		}
-		return
-	}
-	out := ex.out
-	ex.started = true
-	if c.head {
-		ex.status = c.status
-		out.SetStatus(c.status)
-		hd := out.Header()
-		for k, vs := range c.header {
-			for _, v := range vs {
-				hd.Add(k, v)
-			}
-		}
-	}
-	out.Write(c.body)
-	if !c.final {
-		out.Flush().OnDone(func() { ex.sent(n) })
-		return
-	}
-	ex.closed, ex.finished = true, true
-	ex.cancel()
-	if c.abort && !c.head {
-		ex.log.Warn("nethttp: mounted handler aborted a response already started", "uri", ex.target)
-	}
-	if err := out.Finish(); err != nil {
-		ex.log.Error("nethttp: mounted handler's response", "method", ex.method, "uri", ex.target, "error", err)
-	}
-	ex.sent(n)
-	ex.app.LogAccess(ex.status, ex.method, ex.target, ex.remoteIP, ex.loop.Time().Sub(ex.start))
+	ex.release()
 }

@@ -14,8 +14,18 @@ import (
 // container's pool. Every method is served.
 type FallbackHandler struct {
 	web.RequestHandler
-	c  *Container
-	ex *exchange
+	c    *Container
+	ex   *exchange
+	body *requestBody
+}
+
+// DataReceived takes the request body as it arrives (after the checks):
+// in memory up to Config.InbufOverflow, then in a temporary file.
+func (f *FallbackHandler) DataReceived(chunk []byte) error {
+	if f.body == nil {
+		f.body = &requestBody{c: f.c}
+	}
+	return f.body.write(chunk)
 }
 
 func (f *FallbackHandler) serve(*gen.Co) error {

@@ -19,10 +19,11 @@ import (
 	"github.com/gornado/gornado/web/nethttp"
 )
 
-// TestBackpressure pins the memory bound of a mounted handler's response:
-// with a client that does not read, the worker waits once the loop holds
-// about 1 MiB it cannot send, instead of buffering the whole body; once
-// the client reads, the rest flows and the body arrives complete.
+// TestBackpressure pins the bound of a mounted handler's response: with a
+// client that does not read, what the worker writes past 1 MiB goes to a
+// spill file, and the worker waits once 16 MiB are unsent, instead of
+// buffering the whole body; once the client reads, the rest flows and the
+// body arrives complete.
 func TestBackpressure(t *testing.T) {
 	const total = 48 << 20 // far more than the kernel's socket buffers hold
 	var written atomic.Int64
@@ -41,7 +42,7 @@ func TestBackpressure(t *testing.T) {
 				return
 			}
 		}
-	}), nethttp.Config{})
+	}), nethttp.Config{TempDir: t.TempDir()})
 	s := serveApp(t, []web.Route{{Pattern: `/big`, Handler: route}}, web.Settings{})
 
 	conn, err := net.Dial("tcp", s.addr)
@@ -58,7 +59,8 @@ func TestBackpressure(t *testing.T) {
 		t.Fatal("the handler finished although the client read nothing")
 	default:
 	}
-	const bound = 1<<20 + 64<<10
+	const bound = 16<<20 + 64<<10
+	assert.EqualValues(t, 1, c.Stats().Spills)
 	assert.LessOrEqual(t, c.Stats().PeakPending, int64(bound), "bytes held for a client that does not read")
 	assert.Less(t, written.Load(), int64(total))
 

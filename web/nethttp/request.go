@@ -12,11 +12,12 @@ import (
 	"github.com/gornado/gornado/httputil"
 )
 
-// newRequest builds the net/http request of sr, with a copy of its body.
+// newRequest builds the net/http request of sr, whose body is body (or,
+// from net/http's bridge, sr.Body, copied).
 // RemoteAddr is the client's IP with port 0 (the server knows no more);
 // TLS is an empty ConnectionState when the request came over HTTPS (or a
 // proxy said so, with Config.XHeaders).
-func newRequest(sr *httpserver.Request) *http.Request {
+func newRequest(sr *httpserver.Request, body *requestBody) *http.Request {
 	u, err := url.ParseRequestURI(sr.Target)
 	if err != nil {
 		u = &url.URL{Path: sr.Path, RawQuery: sr.Query}
@@ -47,7 +48,11 @@ func newRequest(sr *httpserver.Request) *http.Request {
 		Close: httputil.TokenListContains(conn, "close") ||
 			(major == 1 && minor == 0 && !httputil.TokenListContains(conn, "keep-alive")),
 	}
-	if len(sr.Body) > 0 {
+	switch {
+	case body != nil && body.size > 0:
+		r.Body = io.NopCloser(body.reader())
+		r.ContentLength = body.size
+	case len(sr.Body) > 0:
 		r.Body = io.NopCloser(bytes.NewReader(bytes.Clone(sr.Body)))
 		r.ContentLength = int64(len(sr.Body))
 	}
