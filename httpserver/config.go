@@ -17,7 +17,19 @@ const (
 	DefaultHeaderTimeout = 10 * time.Second
 	DefaultBodyTimeout   = 60 * time.Second
 	DefaultIdleTimeout   = 60 * time.Second
+	// DefaultMaxWriteBufferSize bounds the output queued for one
+	// connection (Config.Stream.MaxWriteBufferSize): a response the
+	// socket has not taken. A handler with more to send streams it,
+	// awaiting Flush.
+	DefaultMaxWriteBufferSize = 64 << 20
 )
+
+// pipelineWatermark is the output a connection may have queued when it
+// goes on to a pipelined request: past it, the next request is read only
+// once the queue has drained, so a client that pipelines requests and
+// never reads their answers holds at most one response in the server's
+// memory, not one per request.
+const pipelineWatermark = 64 << 10
 
 // Config sets a server's limits and options. The zero value serves, with
 // the defaults above.
@@ -55,7 +67,11 @@ type Config struct {
 	TLS *tls.Config
 	// NoKeepAlive closes every connection after one response.
 	NoKeepAlive bool
-	// Stream sets the limits of each connection's stream.
+	// Stream sets the limits of each connection's stream. Its
+	// MaxWriteBufferSize follows this package's rule rather than
+	// iostream's: zero means DefaultMaxWriteBufferSize, negative no bound.
+	// A response larger than it fails (Finish and Flush return an error)
+	// and the connection closes.
 	Stream iostream.Config
 	// Logger receives errors; nil means the loop's logger.
 	Logger *slog.Logger
@@ -81,5 +97,11 @@ func (c *Config) setDefaults() {
 		// Enough for a full head and a read chunk of body; bodies are
 		// consumed as they arrive.
 		c.Stream.MaxBufferSize = c.MaxHeaderSize + 64<<10
+	}
+	switch {
+	case c.Stream.MaxWriteBufferSize == 0:
+		c.Stream.MaxWriteBufferSize = DefaultMaxWriteBufferSize
+	case c.Stream.MaxWriteBufferSize < 0:
+		c.Stream.MaxWriteBufferSize = 0 // iostream's "no bound"
 	}
 }

@@ -313,7 +313,25 @@ func (c *conn) finishRequest() {
 	c.state = stHead
 	c.headStarted = false
 	c.deadline = c.srv.now + int64(c.srv.cfg.IdleTimeout)
+	if c.s.WriteBuffered() > pipelineWatermark {
+		// The client is not reading as fast as we answer: the next
+		// request waits (in the kernel, if it is there already) until
+		// this response has gone, so a client that pipelines and never
+		// reads costs one response of memory, not one per request.
+		c.pause()
+		c.s.OnFlush(c.drained)
+		return
+	}
 	c.resume() // delivers a pipelined request at once
+}
+
+// drained resumes reading once a response that held the connection back
+// has left.
+func (c *conn) drained() {
+	if c.state == stHead && c.ex == nil {
+		c.deadline = c.srv.now + int64(c.srv.cfg.IdleTimeout)
+		c.resume()
+	}
 }
 
 // detach hands the connection over: the server forgets it, and the

@@ -54,8 +54,9 @@ func (w *Response) SetMaxBodySize(n int64) {
 // The caller owns the stream from then on: it sets its read handler and
 // close callback (the server's are removed), and closes it. The response
 // counts as finished; a server Shutdown no longer waits for the
-// connection. It returns ErrFinished after Finish, and
-// ErrConnectionClosed if the client is gone. Loop-only.
+// connection. It returns ErrFinished after Finish, ErrConnectionClosed if
+// the client is gone, and ErrResponseTooLarge (closing the connection) if
+// what it would send passes the write bound. Loop-only.
 //
 // A delegate may detach at any point; bytes of the request's body that
 // have not been read yet are then the caller's too.
@@ -74,8 +75,15 @@ func (w *Response) Detach() (*iostream.IOStream, error) {
 			out = w.appendHead(out, false)
 		}
 		out = w.appendBody(out)
-		c.s.Send(out)
+		err := c.s.Send(out)
 		c.srv.out = out[:0]
+		if err != nil {
+			w.finished = true
+			if c.s.Closed() {
+				return nil, ErrConnectionClosed
+			}
+			return nil, c.tooLarge(len(out), err)
+		}
 	}
 	w.finished = true
 	s := c.s

@@ -153,7 +153,7 @@ func (s *Server) Shutdown(ctx context.Context) *future.Future[struct{}] {
 	s.tcp.Stop()
 	for _, c := range s.conns {
 		if c.state == stHead && !c.headStarted && c.s.Buffered() == 0 {
-			c.close()
+			c.s.OnFlush(c.close) // after the last response has gone
 		}
 	}
 	if len(s.conns) == 0 {
