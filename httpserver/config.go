@@ -65,6 +65,13 @@ type Config struct {
 	// TLS, when set, serves HTTPS: connections are handed to the server
 	// after the TLS handshake, and Request.Protocol is "https".
 	TLS *tls.Config
+	// AllowConnect lets CONNECT requests reach the handler, with an
+	// authority-form target ("host:port", also Request.Host): a handler
+	// that tunnels answers 200 and takes the connection over
+	// (Response.Detach). Without it every CONNECT is answered 405 and the
+	// connection closed, before the handler sees it: a server that is not
+	// a proxy must not look like one that forgot to say no.
+	AllowConnect bool
 	// NoKeepAlive closes every connection after one response.
 	NoKeepAlive bool
 	// Stream sets the limits of each connection's stream. Its

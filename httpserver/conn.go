@@ -1,6 +1,7 @@
 package httpserver
 
 import (
+	"bytes"
 	"net"
 	"net/netip"
 	"runtime/debug"
@@ -36,6 +37,7 @@ type conn struct {
 
 	state       uint8
 	headStarted bool // some bytes of the next head arrived
+	lineOK      bool // the request line of a partial head is valid
 	closeAfter  bool
 	earlyFinish bool // the response finished before the body was read
 	paused      bool // reading stopped (a delegate's pause, or an answer to come)
@@ -127,6 +129,9 @@ func (c *conn) readHead(data []byte) (int, bool) {
 		return len(data), false
 	}
 	if end < 0 {
+		if !c.lineOK {
+			return c.checkLine(data)
+		}
 		return 0, false
 	}
 	c.ex = c.srv.takeExchange(c)
@@ -135,6 +140,31 @@ func (c *conn) readHead(data []byte) (int, bool) {
 		return len(data), false
 	}
 	return end, true
+}
+
+// checkLine checks the request line of a head that has not all arrived,
+// once the line has: a line that will never parse (an HTTP/0.9 request,
+// "GET /", which has no head to end) is answered 400 at once rather than
+// left to the head timeout.
+func (c *conn) checkLine(data []byte) (int, bool) {
+	rest := data
+	// Empty lines before a request are allowed (RFC 9112 §2.2).
+	for len(rest) > 0 && (rest[0] == '\n' || rest[0] == '\r' && len(rest) > 1 && rest[1] == '\n') {
+		if rest[0] == '\r' {
+			rest = rest[1:]
+		}
+		rest = rest[1:]
+	}
+	i := bytes.IndexByte(rest, '\n')
+	if i < 0 {
+		return 0, false // the line is not complete yet
+	}
+	if _, err := httputil.ParseRequestLine(rest[:i+1]); err != nil {
+		c.reject(err)
+		return len(data), false
+	}
+	c.lineOK = true
+	return 0, false
 }
 
 // parseHead fills the exchange's request from its head and returns the
@@ -161,7 +191,12 @@ func (c *conn) parseHead(head []byte) (length int64, chunked bool, err error) {
 	if hosts > 1 || (hosts == 0 && r.Version == "HTTP/1.1") {
 		return 0, false, badRequest("a request needs exactly one Host header")
 	}
-	r.splitTarget()
+	if h := r.Header.Get("Host"); h != "" && !httputil.ValidHost(h) {
+		return 0, false, badRequest("invalid Host header")
+	}
+	if err := r.parseTarget(c.srv.cfg.AllowConnect); err != nil {
+		return 0, false, err
+	}
 	if r.Host == "" {
 		r.Host = r.Header.Get("Host")
 	}
@@ -311,7 +346,7 @@ func (c *conn) finishRequest() {
 	c.srv.releaseExchange(c.ex)
 	c.ex = nil
 	c.state = stHead
-	c.headStarted = false
+	c.headStarted, c.lineOK = false, false
 	c.deadline = c.srv.now + int64(c.srv.cfg.IdleTimeout)
 	if c.s.WriteBuffered() > pipelineWatermark {
 		// The client is not reading as fast as we answer: the next
