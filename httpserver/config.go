@@ -37,10 +37,11 @@ type Config struct {
 	// MaxHeaderSize bounds a request's head (start line and headers); a
 	// larger one is answered 431 and the connection closed.
 	MaxHeaderSize int
-	// MaxBodySize bounds a buffered request body (after decompression); a
-	// larger one is answered 413 and the connection closed. Bodies streamed
-	// to a BodyReceiver are not buffered and not bounded by it: the
-	// receiver refuses what it will not take.
+	// MaxBodySize bounds a request body as the handler sees it (inflated,
+	// with DecompressRequest), whether the server buffers it or a
+	// delegate takes it as it arrives; a larger one is answered 413 and
+	// the connection closed. A delegate may raise it for its request
+	// (Response.SetMaxBodySize), as Tornado's set_max_body_size.
 	MaxBodySize int64
 	// HeaderTimeout bounds the time from a request's first byte to the
 	// end of its head (slowloris); the connection is closed silently.
@@ -53,7 +54,10 @@ type Config struct {
 	// bound the server stops accepting until one closes.
 	MaxConnections int
 	// DecompressRequest inflates request bodies sent with
-	// Content-Encoding: gzip before the handler sees them.
+	// Content-Encoding: gzip before the handler sees them. The compressed
+	// body is held until complete (at most MaxBodySize of it), then
+	// inflated 256 KiB per loop callback, so a bomb delays no one; the
+	// body limit applies to the inflated bytes.
 	DecompressRequest bool
 	// XHeaders makes Request.RemoteIP and Request.Protocol come from
 	// X-Real-Ip, X-Forwarded-For, X-Forwarded-Proto, X-Scheme and

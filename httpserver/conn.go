@@ -239,7 +239,7 @@ func (c *conn) startRequest(head []byte) error {
 		// the connection can serve the next request, unless reading it
 		// is not worth it: the client waits for a 100 Continue that will
 		// not come, or the body is too large.
-		ex.body.Reset(length, chunked, ex.maxBody)
+		ex.body.Reset(length, chunked, c.frameLimit())
 		if !hasBody {
 			c.state = stHandling
 			c.finishRequest()
@@ -257,7 +257,7 @@ func (c *conn) startRequest(head []byte) error {
 		c.deadline = c.srv.now + int64(c.srv.cfg.BodyTimeout)
 		return nil
 	}
-	ex.body.Reset(length, chunked, ex.maxBody)
+	ex.body.Reset(length, chunked, c.frameLimit())
 	if !hasBody {
 		c.bodyDone()
 		return nil
@@ -320,6 +320,12 @@ func (c *conn) finishRequest() {
 		return
 	}
 	c.ex.done = true
+	if c.state == stBody && c.ex.inflating {
+		// Answered while the body inflates: all of it was read, so
+		// there is nothing to drop; inflating stops.
+		c.ex.inflating = false
+		c.state = stHandling
+	}
 	if c.state == stHead || c.state == stBody {
 		// Finished before the body was read (from HeadersReceived or
 		// DataReceived): the body is dropped, then the exchange ends.

@@ -14,7 +14,14 @@ type exchange struct {
 	serve    HandlerFunc     // HandlerFunc's delegate calls it
 	maxBody  int64           // the body limit (SetMaxBodySize)
 	zbody    []byte          // a gzipped body, inflated once complete
-	gzipped  bool
+	zr       http1.Inflater  // inflates zbody, a step at a time
+	// inflateFn runs the next step of inflating; stepPending says it is
+	// queued on the loop (perhaps from an earlier use of the exchange).
+	inflateFn   func()
+	stepPending bool
+	inflating   bool // zbody is being inflated
+	held        bool // the delegate paused reading while the body inflates
+	gzipped     bool
 	// wantContinue: the client waits for 100 Continue, which goes out
 	// when the body is first read (after a paused HeadersReceived).
 	wantContinue bool
@@ -51,6 +58,7 @@ func (s *Server) releaseExchange(ex *exchange) {
 	ex.resp.c, ex.resp.ex, ex.resp.onClose = nil, nil, nil
 	ex.delegate, ex.serve = nil, nil
 	ex.gzipped, ex.wantContinue, ex.done = false, false, false
+	ex.inflating, ex.held = false, false
 	if cap(ex.zbody) > maxKeptBody {
 		ex.zbody = nil
 	} else {
