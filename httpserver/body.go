@@ -26,6 +26,10 @@ func (c *conn) readBody(data []byte) int {
 		// nothing, or a body nobody wants any more: dropped
 	case ex.gzipped:
 		ex.zbody = append(ex.zbody, chunk...)
+		if err := c.srv.charge(ex, int64(len(chunk))); err != nil {
+			c.reject(err)
+			return len(data)
+		}
 	default:
 		if err := ex.delegate.DataReceived(chunk); err != nil {
 			c.reject(err)
@@ -33,6 +37,10 @@ func (c *conn) readBody(data []byte) int {
 		}
 		if c.state != stBody {
 			return used // closed, or taken over
+		}
+		if err := c.srv.chargeBody(ex); err != nil {
+			c.reject(err)
+			return len(data)
 		}
 	}
 	if ex.body.Done() {
@@ -123,6 +131,7 @@ func (c *conn) inflate(ex *exchange) {
 		if err == io.EOF {
 			ex.inflating = false
 			ex.req.Header.Set("Content-Length", strconv.FormatInt(ex.zr.Total(), 10))
+			c.dropCompressed(ex)
 			c.handOver()
 			return
 		}
@@ -138,8 +147,25 @@ func (c *conn) inflate(ex *exchange) {
 		if c.ex != ex || !ex.inflating || ex.held || c.state != stBody {
 			return // answered, closed, taken over or paused by the delegate
 		}
+		if err := c.srv.chargeBody(ex); err != nil {
+			c.reject(err)
+			return
+		}
 	}
 	c.nextStep(ex)
+}
+
+// dropCompressed lets go of an inflated body's compressed bytes, and of
+// their count in the server's budget.
+func (c *conn) dropCompressed(ex *exchange) {
+	n := int64(len(ex.zbody))
+	ex.charged -= n
+	c.srv.buffered -= n
+	if cap(ex.zbody) > maxKeptBody {
+		ex.zbody = nil
+	} else {
+		ex.zbody = ex.zbody[:0]
+	}
 }
 
 // handOver gives the delegate the whole request (Finish); the

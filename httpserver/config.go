@@ -22,6 +22,10 @@ const (
 	// socket has not taken. A handler with more to send streams it,
 	// awaiting Flush.
 	DefaultMaxWriteBufferSize = 64 << 20
+	// DefaultMaxBufferedBodySize bounds the request bodies a server holds
+	// in memory at once (Config.MaxBufferedBodySize): two bodies of the
+	// default MaxBodySize, and then some.
+	DefaultMaxBufferedBodySize = 256 << 20
 )
 
 // pipelineWatermark is the output a connection may have queued when it
@@ -43,6 +47,18 @@ type Config struct {
 	// the connection closed. A delegate may raise it for its request
 	// (Response.SetMaxBodySize), as Tornado's set_max_body_size.
 	MaxBodySize int64
+	// MaxBufferedBodySize bounds the request body bytes the server holds
+	// in memory at once, across all its connections: bodies collected in
+	// Request.Body (by a HandlerFunc, or any delegate that appends them
+	// there) and gzipped bodies waiting to be inflated, from their first
+	// byte until their response is finished. A request whose body would
+	// pass it is answered 503 and its connection closed; bodies a
+	// delegate takes as they arrive and does not keep there do not count.
+	// It refuses rather than waits: bodies that wait for each other's
+	// memory can all wait until their timeout, and a 503 tells the client
+	// at once to try later. Zero means DefaultMaxBufferedBodySize,
+	// negative no bound; below MaxBodySize, a single large body meets it.
+	MaxBufferedBodySize int64
 	// HeaderTimeout bounds the time from a request's first byte to the
 	// end of its head (slowloris); the connection is closed silently.
 	HeaderTimeout time.Duration
@@ -94,6 +110,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.MaxBodySize <= 0 {
 		c.MaxBodySize = DefaultMaxBodySize
+	}
+	if c.MaxBufferedBodySize == 0 {
+		c.MaxBufferedBodySize = DefaultMaxBufferedBodySize
 	}
 	if c.HeaderTimeout <= 0 {
 		c.HeaderTimeout = DefaultHeaderTimeout

@@ -386,6 +386,9 @@ func (c *conn) detach() {
 	c.deadline = 0
 	c.s.SetReadHandler(nil)
 	c.s.SetCloseCallback(nil)
+	if c.ex != nil {
+		c.srv.uncharge(c.ex)
+	}
 	c.ex = nil // the caller may still hold the request
 	c.srv.removeConn(c)
 }
@@ -430,6 +433,9 @@ func (c *conn) onClose() {
 	ex := c.ex
 	c.state = stClosed
 	// An exchange whose handler still holds it is left to the collector.
+	if ex != nil {
+		c.srv.uncharge(ex)
+	}
 	c.ex = nil
 	c.srv.removeConn(c)
 	if ex != nil && ex.delegate != nil && !ex.done {

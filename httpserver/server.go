@@ -32,6 +32,7 @@ type Server struct {
 	shutdownF    *future.Future[struct{}]
 	shutdownDone chan struct{}
 	free         []*exchange // finished exchanges, for reuse
+	buffered     int64       // request body bytes held (Config.MaxBufferedBodySize)
 	out          []byte      // response bytes being built (loop-only scratch)
 }
 
