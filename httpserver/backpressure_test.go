@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -16,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gornado/gornado/httpserver"
+	"github.com/gornado/gornado/ioloop"
 	"github.com/gornado/gornado/iostream"
 )
 
@@ -143,4 +145,79 @@ func TestResponseOverWriteBoundClosesConnection(t *testing.T) {
 	// Within the bound, all is well.
 	_, body := roundTrip(t, addr, "GET /small HTTP/1.1\r\nHost: x\r\n\r\n")
 	assert.Equal(t, "small", body)
+}
+
+// pausedUpload is a delegate that is not ready for its body until the
+// test says so (Tornado's prepare() that waits): it pauses reading in
+// HeadersReceived and counts the body once resumed.
+type pausedUpload struct {
+	paused chan *httpserver.Response
+	w      *httpserver.Response
+	n      int
+}
+
+func (p *pausedUpload) StartRequest(w *httpserver.Response, r *httpserver.Request) httpserver.MessageDelegate {
+	return &pausedUpload{paused: p.paused, w: w}
+}
+
+func (p *pausedUpload) HeadersReceived(w *httpserver.Response, r *httpserver.Request) error {
+	w.PauseReading()
+	p.paused <- w
+	return nil
+}
+
+func (p *pausedUpload) DataReceived(chunk []byte) error { p.n += len(chunk); return nil }
+
+func (p *pausedUpload) Finish() {
+	p.w.WriteString("got " + strconv.Itoa(p.n))
+	p.w.Finish()
+}
+
+func (p *pausedUpload) OnConnectionClose() {}
+
+// A body whose delegate is not ready for it waits in the kernel, not in
+// the server's memory: the client cannot send more than the socket
+// buffers hold, and the server's heap stays flat, however large the
+// body. (Fault 2 of the hardening issue: a Prepare that waits while a
+// 4 GiB upload arrives.)
+func TestPausedUploadWaitsInTheKernel(t *testing.T) {
+	const size = 64 << 20
+	up := &pausedUpload{paused: make(chan *httpserver.Response, 1)}
+	var l *ioloop.IOLoop
+	addr := serve(t, up, httpserver.Config{}, func(loop *ioloop.IOLoop, _ *httpserver.Server) { l = loop })
+	before := heapInuse()
+
+	c := dial(t, addr)
+	c.SetDeadline(time.Now().Add(30 * time.Second))
+	var written atomic.Int64
+	done := make(chan error, 1)
+	go func() {
+		_, err := io.WriteString(c, "PUT /up HTTP/1.1\r\nHost: x\r\nContent-Length: "+strconv.Itoa(size)+"\r\n\r\n")
+		for sent := 0; err == nil && sent < size; sent += len(megabyte) {
+			_, err = c.Write(megabyte)
+			written.Add(int64(len(megabyte)))
+		}
+		done <- err
+	}()
+	w := <-up.paused
+	// Wait until the client can send no more (or, were the body read
+	// into memory, until all of it is sent).
+	for last, still := int64(-1), 0; still < 3; time.Sleep(50 * time.Millisecond) {
+		if n := written.Load(); n == last && n < size {
+			still++
+		} else {
+			last, still = n, 0
+		}
+		if n := written.Load(); n >= size {
+			break
+		}
+	}
+	grown := heapInuse() - before
+	assert.Less(t, written.Load(), int64(size), "the client could send the whole body to a paused delegate")
+	assert.Less(t, grown, int64(8<<20), "heap grown by %d MiB while the body waited", grown>>20)
+
+	l.AddCallback(w.ResumeReading)
+	require.NoError(t, <-done)
+	_, body := readResponse(t, bufio.NewReader(c), "PUT")
+	assert.Equal(t, "got "+strconv.Itoa(size), body)
 }
