@@ -123,6 +123,11 @@ func (c *conn) readHead(data []byte) (int, bool) {
 		c.headStarted = true
 		c.deadline = c.srv.now + int64(c.srv.cfg.HeaderTimeout)
 	}
+	if data[0] == '\r' || data[0] == '\n' {
+		if skip := emptyLines(data); skip > 0 {
+			return skip, true
+		}
+	}
 	end, err := httputil.FindHeaderEndLimit(data, c.srv.cfg.MaxHeaderSize)
 	if err != nil {
 		c.reject(err)
@@ -140,6 +145,25 @@ func (c *conn) readHead(data []byte) (int, bool) {
 		return len(data), false
 	}
 	return end, true
+}
+
+// emptyLines returns the length of the empty lines (CRLF or LF) at the
+// start of data, which a server ignores before a request line (RFC 9112
+// §2.2): some clients send a CRLF after a POST body. They count toward
+// the head's timeout, not its size.
+func emptyLines(data []byte) int {
+	n := 0
+	for n < len(data) {
+		switch {
+		case data[n] == '\n':
+			n++
+		case data[n] == '\r' && n+1 < len(data) && data[n+1] == '\n':
+			n += 2
+		default:
+			return n
+		}
+	}
+	return n
 }
 
 // checkLine checks the request line of a head that has not all arrived,
@@ -240,6 +264,7 @@ func (c *conn) startRequest(head []byte) error {
 		// is not worth it: the client waits for a 100 Continue that will
 		// not come, or the body is too large.
 		ex.body.Reset(length, chunked, c.frameLimit())
+		ex.body.SetMaxTrailerSize(c.srv.cfg.MaxHeaderSize)
 		if !hasBody {
 			c.state = stHandling
 			c.finishRequest()
@@ -258,6 +283,7 @@ func (c *conn) startRequest(head []byte) error {
 		return nil
 	}
 	ex.body.Reset(length, chunked, c.frameLimit())
+	ex.body.SetMaxTrailerSize(c.srv.cfg.MaxHeaderSize)
 	if !hasBody {
 		c.bodyDone()
 		return nil
