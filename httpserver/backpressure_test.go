@@ -88,6 +88,7 @@ func TestPipelineFloodIsBounded(t *testing.T) {
 	}
 	grown := heapInuse() - before
 	served := big.Load()
+	t.Logf("%d pipelined requests for 1 MiB to a client that reads nothing: %d served, heap grown by %d KiB", requests, served, grown>>10)
 	assert.Less(t, served, int64(8), "requests served for a client that reads nothing")
 	assert.Less(t, grown, int64(32<<20), "heap grown by %d MiB", grown>>20)
 
@@ -213,6 +214,7 @@ func TestPausedUploadWaitsInTheKernel(t *testing.T) {
 		}
 	}
 	grown := heapInuse() - before
+	t.Logf("a %d MiB upload to a paused delegate: the client sent %d KiB, the heap grew by %d KiB", size>>20, written.Load()>>10, grown>>10)
 	assert.Less(t, written.Load(), int64(size), "the client could send the whole body to a paused delegate")
 	assert.Less(t, grown, int64(8<<20), "heap grown by %d MiB while the body waited", grown>>20)
 
