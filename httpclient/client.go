@@ -16,6 +16,8 @@ const (
 	DefaultMaxBufferSize = iostream.DefaultMaxBufferSize // 100 MiB
 	DefaultMaxHeaderSize = httputil.DefaultMaxHeaderSize // 64 KiB
 	DefaultIdleTimeout   = 90 * time.Second
+	// DefaultMaxInterimResponses bounds the 1xx responses a fetch skips.
+	DefaultMaxInterimResponses = 10
 )
 
 // Options configure an AsyncHTTPClient. The zero value works.
@@ -33,6 +35,10 @@ type Options struct {
 	// MaxHeaderSize bounds a response head; a larger one fails the fetch
 	// with 599 and ErrHeaderTooLarge. Zero means 64 KiB.
 	MaxHeaderSize int
+	// MaxInterimResponses bounds the interim (1xx) responses a fetch
+	// skips before its final response; past it the fetch fails with 599
+	// and ErrTooManyInterim. Zero means 10; negative means no bound.
+	MaxInterimResponses int
 	// MaxIdlePerHost bounds the idle keep-alive connections kept per host
 	// (scheme, host, port, proxy and TLS settings). Zero means
 	// MaxClients; negative turns keep-alive off (a connection per fetch,
@@ -74,6 +80,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxHeaderSize <= 0 {
 		o.MaxHeaderSize = DefaultMaxHeaderSize
+	}
+	if o.MaxInterimResponses == 0 {
+		o.MaxInterimResponses = DefaultMaxInterimResponses
 	}
 	if o.MaxIdlePerHost == 0 {
 		o.MaxIdlePerHost = o.MaxClients

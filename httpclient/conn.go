@@ -48,7 +48,8 @@ type conn struct {
 	line         httputil.ResponseLine
 	header       httputil.Headers
 	frame        http1.Body // frames the response body
-	body         []byte
+	body         bodyBuf
+	interim      int // interim (1xx) responses so far
 }
 
 func newConn(c *AsyncHTTPClient, key string, s *iostream.IOStream) *conn {
@@ -65,7 +66,8 @@ func (cn *conn) exchange(f *fetch, reused bool) {
 	cn.f, cn.reused, cn.state = f, reused, stHead
 	cn.seq++
 	cn.got, cn.keepAlive, cn.chunked, cn.follow, cn.gzip = false, false, false, false, false
-	cn.body = nil
+	cn.body = bodyBuf{}
+	cn.interim = 0
 	cn.bodySent = false
 	cn.header = httputil.Headers{}
 	cn.frame.Reset(0, false, 0)
@@ -244,6 +246,11 @@ func (cn *conn) readHead(data []byte) (int, bool) {
 		// Interim responses are skipped, as Tornado does; 100 releases a
 		// body held for it. 101 is not one of them: it is the last HTTP on
 		// the connection (what follows speaks the protocol switched to).
+		cn.interim++
+		if max := cn.c.opts.MaxInterimResponses; max > 0 && cn.interim > max {
+			cn.fail(fmt.Errorf("%w: more than %d", ErrTooManyInterim, max))
+			return 0, false
+		}
 		if line.Code == 100 && cn.waitContinue {
 			cn.sendBody()
 		}
@@ -309,7 +316,7 @@ func (cn *conn) readHead(data []byte) (int, bool) {
 	case length < 0:
 		cn.keepAlive = false // the body ends with the connection
 	case !cn.follow && req.StreamingCallback == nil && length <= 1<<20:
-		cn.body = make([]byte, 0, length)
+		cn.body.reserve(int(length))
 	}
 	if req.decompress() && !cn.follow && strings.EqualFold(cn.header.Get("Content-Encoding"), "gzip") {
 		cn.gzip = true
@@ -357,7 +364,7 @@ func (cn *conn) deliver(p []byte) bool {
 	switch {
 	case cn.follow:
 	case cn.gzip || cn.f.req.StreamingCallback == nil:
-		cn.body = append(cn.body, p...)
+		cn.body.write(p)
 	default:
 		f := cn.f
 		if err := callSafely(func() { f.req.StreamingCallback(p) }); err != nil {
@@ -378,7 +385,10 @@ func (cn *conn) complete(clean bool) {
 		Code:   cn.line.Code,
 		Reason: cn.line.Reason,
 		Header: cn.header,
-		Body:   cn.body,
+	}
+	body := cn.body.bytes()
+	if !cn.gzip {
+		resp.Body = body
 	}
 	if cn.chunked {
 		resp.Trailer = *cn.frame.Trailers().Clone()
@@ -386,7 +396,6 @@ func (cn *conn) complete(clean bool) {
 		resp.Trailer = httputil.Headers{}
 	}
 	cn.header = httputil.Headers{}
-	cn.body = nil
 	if resp.Reason == "" {
 		resp.Reason = httputil.StatusText(resp.Code)
 	}
@@ -399,12 +408,11 @@ func (cn *conn) complete(clean bool) {
 		cn.close()
 	}
 	if cn.gzip {
-		body := resp.Body
-		resp.Body = nil
 		cb := f.req.StreamingCallback
+		var inflated bodyBuf
 		err := http1.Inflate(body, cn.c.opts.MaxBodySize, func(p []byte) error {
 			if cb == nil {
-				resp.Body = append(resp.Body, p...)
+				inflated.write(p)
 				return nil
 			}
 			if err := callSafely(func() { cb(p) }); err != nil {
@@ -424,6 +432,7 @@ func (cn *conn) complete(clean bool) {
 			f.fail(transportError("bad gzip body", fmt.Errorf("%w: inflated body over MaxBodySize %d", ErrBodyTooLarge, cn.c.opts.MaxBodySize)))
 			return
 		}
+		resp.Body = inflated.bytes()
 	}
 	f.onResponse(resp)
 }

@@ -41,6 +41,17 @@ var (
 	// MaxRedirects redirects; the *HTTPError carries the last 3xx
 	// response.
 	ErrTooManyRedirects = errors.New("httpclient: too many redirects")
+	// ErrRedirectRefused is the error of a fetch whose redirect was not
+	// followed because its Location is not one the client will fetch (a
+	// file: URL, an unsupported scheme, an unparsable URL); the
+	// *HTTPError carries the 3xx response, and the reason wraps the
+	// cause.
+	ErrRedirectRefused = errors.New("httpclient: redirect refused")
+	// ErrTooManyInterim is the cause of a fetch whose server sent more
+	// than MaxInterimResponses interim (1xx) responses before its final
+	// one: a server may send a few (100 Continue, 103 Early Hints), not
+	// an endless stream of them.
+	ErrTooManyInterim = errors.New("httpclient: too many interim (1xx) responses")
 	// ErrProxy is the cause of a fetch whose proxy refused the CONNECT
 	// tunnel; the message has the proxy's status.
 	ErrProxy = errors.New("httpclient: proxy refused the tunnel")

@@ -138,13 +138,20 @@ func (f *fetch) onResponse(resp *Response) {
 		return
 	}
 	if f.shouldFollow(resp.Code, &resp.Header) {
-		if next, err := f.redirect(resp); err == nil {
+		next, err := f.redirect(resp)
+		if err == nil {
 			f.hops++
 			f.timing.Redirects = f.hops
 			f.req, f.t = next.req, next.t
 			f.send()
 			return
 		}
+		// The 3xx is the answer, and the error says why it was not
+		// followed.
+		resp.Error = &HTTPError{Code: resp.Code, Message: resp.Reason, Response: resp,
+			Err: fmt.Errorf("%w: Location %q: %w", ErrRedirectRefused, resp.Header.Get("Location"), err)}
+		f.end(resp)
+		return
 	}
 	f.finish(resp)
 }

@@ -1,12 +1,16 @@
 package httpserver
 
 import (
+	"io"
 	"strconv"
-
-	"github.com/gornado/gornado/internal/http1"
 )
 
 var continueLine = []byte("HTTP/1.1 100 Continue\r\n\r\n")
+
+// inflateStep bounds the inflated bytes passed on per loop callback: a
+// gzipped request body is inflated in steps of this size, and other
+// connections are served between them.
+const inflateStep = 256 << 10
 
 // readBody takes body bytes, passes the body in them on, and returns how
 // many it used.
@@ -22,6 +26,10 @@ func (c *conn) readBody(data []byte) int {
 		// nothing, or a body nobody wants any more: dropped
 	case ex.gzipped:
 		ex.zbody = append(ex.zbody, chunk...)
+		if err := c.srv.charge(ex, int64(len(chunk))); err != nil {
+			c.reject(err)
+			return len(data)
+		}
 	default:
 		if err := ex.delegate.DataReceived(chunk); err != nil {
 			c.reject(err)
@@ -29,6 +37,10 @@ func (c *conn) readBody(data []byte) int {
 		}
 		if c.state != stBody {
 			return used // closed, or taken over
+		}
+		if err := c.srv.chargeBody(ex); err != nil {
+			c.reject(err)
+			return len(data)
 		}
 	}
 	if ex.body.Done() {
@@ -42,8 +54,20 @@ func (c *conn) readBody(data []byte) int {
 	return used
 }
 
+// frameLimit bounds the body's bytes as they come off the wire: the
+// request's body limit, except that a gzipped body is held compressed
+// until it is complete, so whatever the delegate takes, no more than
+// Config.MaxBodySize of it is held.
+func (c *conn) frameLimit() int64 {
+	ex := c.ex
+	if ex.gzipped && (ex.maxBody <= 0 || ex.maxBody > c.srv.cfg.MaxBodySize) {
+		return c.srv.cfg.MaxBodySize
+	}
+	return ex.maxBody
+}
+
 // bodyDone runs when the body is complete: the delegate has the whole
-// request.
+// request, once a gzipped body is inflated.
 func (c *conn) bodyDone() {
 	ex := c.ex
 	if c.earlyFinish {
@@ -53,29 +77,101 @@ func (c *conn) bodyDone() {
 		return
 	}
 	if ex.gzipped {
-		var inflated int64
-		err := http1.Inflate(ex.zbody, ex.maxBody, func(p []byte) error {
-			inflated += int64(len(p))
-			if c.earlyFinish || c.state != stBody {
-				return nil
+		c.startInflating()
+		return
+	}
+	c.handOver()
+}
+
+// startInflating inflates a complete gzipped body in steps, a loop
+// callback each, so that a body that inflates to gigabytes (a bomb)
+// blocks no one: reading stops meanwhile (a pipelined request waits), and
+// the body limit applies to the inflated bytes.
+func (c *conn) startInflating() {
+	ex := c.ex
+	ex.zr.Reset(ex.zbody, ex.maxBody)
+	ex.inflating = true
+	c.pause()
+	if !ex.stepPending {
+		c.inflate(ex)
+	} // else a step of an earlier use of ex is due, and will run this one
+}
+
+// nextStep schedules the next step of inflating ex's body.
+func (c *conn) nextStep(ex *exchange) {
+	if ex.stepPending {
+		return
+	}
+	if ex.inflateFn == nil {
+		ex.inflateFn = func() {
+			ex.stepPending = false
+			if c := ex.resp.c; c != nil {
+				c.inflate(ex)
 			}
-			return ex.delegate.DataReceived(p)
-		})
+		}
+	}
+	ex.stepPending = true
+	c.srv.loop.AddCallback(ex.inflateFn)
+}
+
+// inflate passes up to inflateStep inflated bytes to the delegate, then
+// yields to the loop, until the body is done, the delegate pauses
+// (Response.PauseReading: ResumeReading goes on), or the request ends.
+func (c *conn) inflate(ex *exchange) {
+	if c.ex != ex || !ex.inflating || ex.held || c.state != stBody {
+		return // ended, or paused; the stale callback of either
+	}
+	defer func() {
+		if v := recover(); v != nil {
+			c.panicked(v)
+		}
+	}()
+	for sent := 0; sent < inflateStep; {
+		p, err := ex.zr.Next()
+		if err == io.EOF {
+			ex.inflating = false
+			ex.req.Header.Set("Content-Length", strconv.FormatInt(ex.zr.Total(), 10))
+			c.dropCompressed(ex)
+			c.handOver()
+			return
+		}
 		if err != nil {
 			c.reject(err)
 			return
 		}
-		if c.state != stBody {
+		sent += len(p)
+		if err := ex.delegate.DataReceived(p); err != nil {
+			c.reject(err)
 			return
 		}
-		if c.earlyFinish {
-			c.earlyFinish = false
-			c.state = stHandling
-			c.finishRequest()
+		if c.ex != ex || !ex.inflating || ex.held || c.state != stBody {
+			return // answered, closed, taken over or paused by the delegate
+		}
+		if err := c.srv.chargeBody(ex); err != nil {
+			c.reject(err)
 			return
 		}
-		ex.req.Header.Set("Content-Length", strconv.FormatInt(inflated, 10))
 	}
+	c.nextStep(ex)
+}
+
+// dropCompressed lets go of an inflated body's compressed bytes, and of
+// their count in the server's budget.
+func (c *conn) dropCompressed(ex *exchange) {
+	n := int64(len(ex.zbody))
+	ex.charged -= n
+	c.srv.buffered -= n
+	if cap(ex.zbody) > maxKeptBody {
+		ex.zbody = nil
+	} else {
+		ex.zbody = ex.zbody[:0]
+	}
+}
+
+// handOver gives the delegate the whole request (Finish); the
+// connection waits for the answer.
+func (c *conn) handOver() {
+	ex := c.ex
 	c.state = stHandling
 	c.deadline = 0
 	ex.delegate.Finish()

@@ -5,10 +5,8 @@ import (
 	"net/netip"
 	"runtime/debug"
 	"strconv"
-	"strings"
 
 	"github.com/gornado/gornado/httputil"
-	"github.com/gornado/gornado/internal/http1"
 	"github.com/gornado/gornado/internal/logattr"
 	"github.com/gornado/gornado/iostream"
 )
@@ -37,6 +35,7 @@ type conn struct {
 
 	state       uint8
 	headStarted bool // some bytes of the next head arrived
+	lineOK      bool // the request line of a partial head is valid
 	closeAfter  bool
 	earlyFinish bool // the response finished before the body was read
 	paused      bool // reading stopped (a delegate's pause, or an answer to come)
@@ -115,145 +114,6 @@ func (c *conn) panicked(v any) {
 	}
 }
 
-// readHead parses a complete head, if one has arrived, and reports
-// whether parsing can go on.
-func (c *conn) readHead(data []byte) (int, bool) {
-	if !c.headStarted {
-		c.headStarted = true
-		c.deadline = c.srv.now + int64(c.srv.cfg.HeaderTimeout)
-	}
-	end, err := httputil.FindHeaderEndLimit(data, c.srv.cfg.MaxHeaderSize)
-	if err != nil {
-		c.reject(err)
-		return len(data), false
-	}
-	if end < 0 {
-		return 0, false
-	}
-	c.ex = c.srv.takeExchange(c)
-	if err := c.startRequest(data[:end]); err != nil {
-		c.reject(err)
-		return len(data), false
-	}
-	return end, true
-}
-
-// parseHead fills the exchange's request from its head and returns the
-// body's framing.
-func (c *conn) parseHead(head []byte) (length int64, chunked bool, err error) {
-	r := &c.ex.req
-	// One string for the whole head: every string of the request is a
-	// substring of it, the one allocation a request costs.
-	rl, err := httputil.ParseRequestHead(string(head), &r.Header)
-	if err != nil {
-		return 0, false, err
-	}
-	r.Method, r.Target, r.Version = rl.Method, rl.Target, rl.Version
-	length, chunked, err = httputil.BodyLength(&r.Header, true)
-	if err != nil {
-		return 0, false, err
-	}
-	hosts := 0
-	for name := range r.Header.All() {
-		if len(name) == 4 && strings.EqualFold(name, "Host") {
-			hosts++
-		}
-	}
-	if hosts > 1 || (hosts == 0 && r.Version == "HTTP/1.1") {
-		return 0, false, badRequest("a request needs exactly one Host header")
-	}
-	r.splitTarget()
-	if r.Host == "" {
-		r.Host = r.Header.Get("Host")
-	}
-	r.keepOpen = http1.KeepAlive(r.Version, &r.Header)
-	if chunked && r.Version != "HTTP/1.1" {
-		c.closeAfter = true // RFC 9112 §6.1: faulty framing in 1.0
-	}
-	r.RemoteIP = c.peerIP
-	r.Protocol = c.protocol()
-	if c.srv.cfg.XHeaders {
-		r.applyXHeaders(c.srv.cfg.TrustedDownstream)
-	}
-	return length, chunked, nil
-}
-
-func (c *conn) startRequest(head []byte) error {
-	ex := c.ex
-	r := &ex.req
-	length, chunked, err := c.parseHead(head)
-	if err != nil {
-		return err
-	}
-	hasBody := chunked || length > 0
-	expectContinue := hasBody && r.Version == "HTTP/1.1" && strings.EqualFold(r.Header.Get("Expect"), "100-continue")
-	ex.gzipped = hasBody && c.srv.cfg.DecompressRequest && strings.EqualFold(r.Header.Get("Content-Encoding"), "gzip")
-	if ex.gzipped {
-		// As Tornado: the delegate sees the body as if sent uncompressed.
-		r.Header.Del("Content-Encoding")
-		r.Header.Set("X-Consumed-Content-Encoding", "gzip")
-	}
-	ex.delegate = c.srv.handler.StartRequest(&ex.resp, r)
-	if err := ex.delegate.HeadersReceived(&ex.resp, r); err != nil {
-		return err
-	}
-	switch {
-	case c.state != stHead:
-		return nil // closed, or taken over
-	case ex.resp.finished:
-		// Answered from the head alone. The body is read and dropped, so
-		// the connection can serve the next request, unless reading it
-		// is not worth it: the client waits for a 100 Continue that will
-		// not come, or the body is too large.
-		ex.body.Reset(length, chunked, ex.maxBody)
-		if !hasBody {
-			c.state = stHandling
-			c.finishRequest()
-			return nil
-		}
-		if expectContinue || ex.body.CheckLimit() != nil {
-			c.closeAfter = true
-			c.state = stHandling
-			c.finishRequest()
-			return nil
-		}
-		c.earlyFinish = true
-		c.resume()
-		c.state = stBody
-		c.deadline = c.srv.now + int64(c.srv.cfg.BodyTimeout)
-		return nil
-	}
-	ex.body.Reset(length, chunked, ex.maxBody)
-	if !hasBody {
-		c.bodyDone()
-		return nil
-	}
-	c.state = stBody
-	c.deadline = c.srv.now + int64(c.srv.cfg.BodyTimeout)
-	ex.wantContinue = expectContinue
-	if !c.paused {
-		// Else when the delegate resumes reading: it may raise the
-		// limit meanwhile (SetMaxBodySize).
-		return c.startBody()
-	}
-	return nil
-}
-
-// startBody starts reading a body the delegate is ready for: a declared
-// length over the limit is refused first, then the client gets the 100
-// Continue it may wait for.
-func (c *conn) startBody() error {
-	ex := c.ex
-	if err := ex.body.CheckLimit(); err != nil {
-		return err
-	}
-	if ex.wantContinue {
-		ex.wantContinue = false
-		c.s.Send(continueLine)
-	}
-	return nil
-}
-
 // pause stops reading: the kernel holds what the client sends meanwhile,
 // so a client pipelining requests (or pushing a body nobody is ready
 // for) waits there, not in our buffer. The stream still notices the
@@ -286,6 +146,12 @@ func (c *conn) finishRequest() {
 		return
 	}
 	c.ex.done = true
+	if c.state == stBody && c.ex.inflating {
+		// Answered while the body inflates: all of it was read, so
+		// there is nothing to drop; inflating stops.
+		c.ex.inflating = false
+		c.state = stHandling
+	}
 	if c.state == stHead || c.state == stBody {
 		// Finished before the body was read (from HeadersReceived or
 		// DataReceived): the body is dropped, then the exchange ends.
@@ -312,9 +178,27 @@ func (c *conn) finishRequest() {
 	c.srv.releaseExchange(c.ex)
 	c.ex = nil
 	c.state = stHead
-	c.headStarted = false
+	c.headStarted, c.lineOK = false, false
 	c.deadline = c.srv.now + int64(c.srv.cfg.IdleTimeout)
+	if c.s.WriteBuffered() > pipelineWatermark {
+		// The client is not reading as fast as we answer: the next
+		// request waits (in the kernel, if it is there already) until
+		// this response has gone, so a client that pipelines and never
+		// reads costs one response of memory, not one per request.
+		c.pause()
+		c.s.OnFlush(c.drained)
+		return
+	}
 	c.resume() // delivers a pipelined request at once
+}
+
+// drained resumes reading once a response that held the connection back
+// has left.
+func (c *conn) drained() {
+	if c.state == stHead && c.ex == nil {
+		c.deadline = c.srv.now + int64(c.srv.cfg.IdleTimeout)
+		c.resume()
+	}
 }
 
 // detach hands the connection over: the server forgets it, and the
@@ -328,6 +212,9 @@ func (c *conn) detach() {
 	c.deadline = 0
 	c.s.SetReadHandler(nil)
 	c.s.SetCloseCallback(nil)
+	if c.ex != nil {
+		c.srv.uncharge(c.ex)
+	}
 	c.ex = nil // the caller may still hold the request
 	c.srv.removeConn(c)
 }
@@ -372,6 +259,9 @@ func (c *conn) onClose() {
 	ex := c.ex
 	c.state = stClosed
 	// An exchange whose handler still holds it is left to the collector.
+	if ex != nil {
+		c.srv.uncharge(ex)
+	}
 	c.ex = nil
 	c.srv.removeConn(c)
 	if ex != nil && ex.delegate != nil && !ex.done {

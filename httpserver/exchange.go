@@ -14,10 +14,20 @@ type exchange struct {
 	serve    HandlerFunc     // HandlerFunc's delegate calls it
 	maxBody  int64           // the body limit (SetMaxBodySize)
 	zbody    []byte          // a gzipped body, inflated once complete
-	gzipped  bool
+	zr       http1.Inflater  // inflates zbody, a step at a time
+	// inflateFn runs the next step of inflating; stepPending says it is
+	// queued on the loop (perhaps from an earlier use of the exchange).
+	inflateFn   func()
+	stepPending bool
+	inflating   bool // zbody is being inflated
+	held        bool // the delegate paused reading while the body inflates
+	gzipped     bool
 	// wantContinue: the client waits for 100 Continue, which goes out
 	// when the body is first read (after a paused HeadersReceived).
 	wantContinue bool
+	// charged: the bytes of this request counted in the server's
+	// buffered-body total; bodyHeld: the part of them in req.Body.
+	charged, bodyHeld int64
 	// done: the handler finished the response (or took the connection
 	// over); OnConnectionClose is not due any more.
 	done bool
@@ -47,10 +57,12 @@ func (s *Server) takeExchange(c *conn) *exchange {
 
 // releaseExchange takes back an exchange whose response is finished.
 func (s *Server) releaseExchange(ex *exchange) {
+	s.uncharge(ex)
 	ex.req.reset()
 	ex.resp.c, ex.resp.ex, ex.resp.onClose = nil, nil, nil
 	ex.delegate, ex.serve = nil, nil
 	ex.gzipped, ex.wantContinue, ex.done = false, false, false
+	ex.inflating, ex.held = false, false
 	if cap(ex.zbody) > maxKeptBody {
 		ex.zbody = nil
 	} else {
@@ -62,4 +74,35 @@ func (s *Server) releaseExchange(ex *exchange) {
 	if len(s.free) < maxFreeExchanges {
 		s.free = append(s.free, ex)
 	}
+}
+
+var errBodiesOverBudget = &StatusError{Code: 503, Msg: "httpserver: request bodies held in memory over Config.MaxBufferedBodySize"}
+
+// charge counts n more bytes of ex's body as held in memory; past the
+// server's budget (Config.MaxBufferedBodySize) the request must be
+// refused. Loop-only, like the total.
+func (s *Server) charge(ex *exchange, n int64) error {
+	ex.charged += n
+	s.buffered += n
+	if max := s.cfg.MaxBufferedBodySize; max > 0 && s.buffered > max {
+		return errBodiesOverBudget
+	}
+	return nil
+}
+
+// chargeBody counts what the delegate added to req.Body since the last
+// look: the cost of one comparison per piece of body.
+func (s *Server) chargeBody(ex *exchange) error {
+	n := int64(len(ex.req.Body)) - ex.bodyHeld
+	if n <= 0 {
+		return nil
+	}
+	ex.bodyHeld += n
+	return s.charge(ex, n)
+}
+
+// uncharge gives back what ex counted, once its request is over.
+func (s *Server) uncharge(ex *exchange) {
+	s.buffered -= ex.charged
+	ex.charged, ex.bodyHeld = 0, 0
 }

@@ -14,14 +14,24 @@ import (
 func (w *Response) PauseReading() {
 	if w.c != nil && !w.ex.done {
 		w.c.pause()
+		if w.ex.inflating {
+			w.ex.held = true
+		}
 	}
 }
 
 // ResumeReading reads the connection again after PauseReading: what is
-// buffered is delivered at once. Loop-only.
+// buffered is delivered at once. A delegate may also pause and resume
+// while a gzipped body inflates (from DataReceived): inflating waits
+// meanwhile. Loop-only.
 func (w *Response) ResumeReading() {
 	c := w.c
 	if c == nil || c.ex != w.ex || c.state != stBody {
+		return
+	}
+	if w.ex.inflating {
+		w.ex.held = false
+		c.nextStep(w.ex)
 		return
 	}
 	if err := c.startBody(); err != nil {
@@ -36,14 +46,19 @@ func (w *Response) ResumeReading() {
 // delegate that streams an upload to disk calls it from
 // HeadersReceived to take more than the server buffers. It applies to
 // the body as the delegate sees it (inflated, with DecompressRequest);
-// past it the request is answered 413 and the connection closed.
+// past it the request is answered 413 and the connection closed. A
+// gzipped body is held compressed until it is complete (compress/flate
+// cannot inflate as bytes trickle in without a goroutine), so its
+// compressed size stays bounded by Config.MaxBodySize whatever n is.
 // Loop-only.
 func (w *Response) SetMaxBodySize(n int64) {
 	if w.ex == nil {
 		return
 	}
 	w.ex.maxBody = n
-	w.ex.body.SetLimit(n)
+	if w.c != nil && w.c.ex == w.ex {
+		w.ex.body.SetLimit(w.c.frameLimit())
+	}
 }
 
 // Detach takes the connection over, Tornado's HTTP1Connection.detach:
@@ -60,7 +75,9 @@ func (w *Response) SetMaxBodySize(n int64) {
 //
 // The response counts as finished, and a server Shutdown no longer waits
 // for the connection. Detach returns ErrFinished after Finish (or a first
-// Detach), and ErrConnectionClosed if the client is gone. A delegate may
+// Detach), ErrConnectionClosed if the client is gone, and
+// ErrResponseTooLarge (closing the connection) if what it would send
+// passes the write bound. A delegate may
 // detach at any point; bytes of the request's body that have not been
 // read yet are then the caller's too. Loop-only.
 func (w *Response) Detach() (*iostream.IOStream, error) {
@@ -74,8 +91,15 @@ func (w *Response) Detach() (*iostream.IOStream, error) {
 	}
 	if w.started && len(w.body) > 0 {
 		out := w.appendBody(c.srv.out[:0])
-		c.s.Send(out)
+		err := c.s.Send(out)
 		c.srv.out = out[:0]
+		if err != nil {
+			w.finished = true
+			if c.s.Closed() {
+				return nil, ErrConnectionClosed
+			}
+			return nil, c.tooLarge(len(out), err)
+		}
 	}
 	w.finished = true
 	s := c.s

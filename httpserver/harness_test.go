@@ -21,7 +21,7 @@ import (
 // serve runs an HTTP server for h on a loop of its own goroutine and
 // returns its address; setup functions run before the loop starts. The
 // loop stops and closes at the end of the test.
-func serve(t *testing.T, h httpserver.Handler, cfg httpserver.Config, setup ...func(*ioloop.IOLoop, *httpserver.Server)) string {
+func serve(t testing.TB, h httpserver.Handler, cfg httpserver.Config, setup ...func(*ioloop.IOLoop, *httpserver.Server)) string {
 	t.Helper()
 	l := looptest.New(t)
 	srv := httpserver.New(l, h, cfg)

@@ -13,7 +13,10 @@ import (
 // a handler must not keep it (or slices of it) after Finish.
 type Request struct {
 	// Method, Target and Version come from the request line; Target is
-	// the raw request-target, Path and Query its two halves.
+	// the raw request-target, Path and Query its two halves (for an
+	// absolute-form target, the halves after its host; for OPTIONS *,
+	// Path is "*"; for CONNECT, both are empty). Version is "HTTP/1.0" or
+	// "HTTP/1.1" (a later HTTP/1 minor version reads as 1.1).
 	Method  string
 	Target  string
 	Version string
@@ -21,7 +24,9 @@ type Request struct {
 	Query   string
 	// Header holds the request's headers.
 	Header httputil.Headers
-	// Host is the Host header (or the absolute-form target's host).
+	// Host is the Host header, or the target's host when the target is
+	// in absolute-form (or authority-form, for CONNECT). The server
+	// refuses a request whose Host is not a valid host[:port] (400).
 	Host string
 	// Body is the whole body, for handlers that do not stream it.
 	Body []byte
@@ -60,21 +65,6 @@ func (r *Request) reset() {
 	} else {
 		r.Body = r.Body[:0]
 	}
-}
-
-// splitTarget fills Path, Query and, for an absolute-form target, Host.
-func (r *Request) splitTarget() {
-	t := r.Target
-	if i := strings.Index(t, "://"); i > 0 && !strings.HasPrefix(t, "/") {
-		rest := t[i+3:]
-		slash := strings.IndexByte(rest, '/')
-		if slash < 0 {
-			r.Host, t = rest, "/"
-		} else {
-			r.Host, t = rest[:slash], rest[slash:]
-		}
-	}
-	r.Path, r.Query, _ = strings.Cut(t, "?")
 }
 
 // applyXHeaders overrides RemoteIP and Protocol from proxy headers, as

@@ -2,6 +2,7 @@ package httpserver
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 
 	"github.com/gornado/gornado/future"
@@ -16,6 +17,13 @@ var ErrFinished = errors.New("httpserver: response already finished")
 // ErrConnectionClosed is returned when the client went away before the
 // response could be sent.
 var ErrConnectionClosed = errors.New("httpserver: connection closed")
+
+// ErrResponseTooLarge is returned (wrapped, with iostream.ErrBufferFull)
+// by Finish, Flush and Detach when the bytes to send would pass the
+// connection's write bound (Config.Stream.MaxWriteBufferSize). Nothing of
+// them is sent and the connection is closed: the client sees a response
+// cut short, never one paired with the wrong request.
+var ErrResponseTooLarge = errors.New("httpserver: response over the connection's write buffer bound")
 
 // Response is the reply to one request. The handler sets the status and
 // headers, writes the body (buffered until Flush or Finish) and calls
@@ -95,7 +103,9 @@ func (w *Response) SetCloseCallback(fn func()) { w.onClose = fn }
 
 // Flush sends the headers, if not yet sent, and the buffered body. The
 // future completes when the bytes are handed to the kernel, so a handler
-// streaming a large body can await it for flow control.
+// streaming a large body can await it for flow control. It fails with
+// ErrResponseTooLarge, and the connection closes, if the bytes would pass
+// the connection's write bound.
 func (w *Response) Flush() *future.Future[struct{}] {
 	c := w.c
 	if w.finished {
@@ -109,15 +119,23 @@ func (w *Response) Flush() *future.Future[struct{}] {
 		out = w.appendHead(out, false)
 	}
 	out = w.appendBody(out)
+	size := len(out)
 	f := c.s.Write(out)
 	c.srv.out = out[:0]
+	if f.Done() && f.Err() != nil && !c.s.Closed() {
+		err := c.tooLarge(size, f.Err())
+		w.finished = true
+		return future.Failed[struct{}](c.srv.loop, err)
+	}
 	return f
 }
 
 // Finish ends the response: it sends what is not sent yet and lets the
 // connection go on to the next request (or close). Calling it twice
 // returns ErrFinished; after the client closed the connection it returns
-// ErrConnectionClosed.
+// ErrConnectionClosed. A response over the connection's write bound
+// (Config.Stream.MaxWriteBufferSize) is not sent: Finish returns
+// ErrResponseTooLarge and closes the connection.
 func (w *Response) Finish() error {
 	c := w.c
 	if w.finished {
@@ -147,12 +165,31 @@ func (w *Response) Finish() error {
 			" does not match Content-Length " + strconv.FormatInt(w.declared, 10))
 		c.closeAfter = true
 	}
-	if !c.s.Closed() {
-		c.s.Send(out)
+	if serr := c.s.Send(out); serr != nil {
+		c.srv.out = out[:0]
+		if c.s.Closed() {
+			if c.ex != nil {
+				c.ex.done = true
+			}
+			return ErrConnectionClosed
+		}
+		return c.tooLarge(len(out), serr)
 	}
 	c.srv.out = out[:0]
 	c.finishRequest()
 	return err
+}
+
+// tooLarge closes a connection whose response could not be queued, and
+// returns the error that says so: the client must not get the next
+// response in this one's place.
+func (c *conn) tooLarge(size int, cause error) error {
+	if c.ex != nil {
+		c.ex.done = true
+	}
+	c.state = stClosed
+	c.close()
+	return fmt.Errorf("%w (%d bytes): %w", ErrResponseTooLarge, size, cause)
 }
 
 func (w *Response) bodyAllowed() bool {

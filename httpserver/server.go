@@ -32,6 +32,7 @@ type Server struct {
 	shutdownF    *future.Future[struct{}]
 	shutdownDone chan struct{}
 	free         []*exchange // finished exchanges, for reuse
+	buffered     int64       // request body bytes held (Config.MaxBufferedBodySize)
 	out          []byte      // response bytes being built (loop-only scratch)
 }
 
@@ -153,7 +154,7 @@ func (s *Server) Shutdown(ctx context.Context) *future.Future[struct{}] {
 	s.tcp.Stop()
 	for _, c := range s.conns {
 		if c.state == stHead && !c.headStarted && c.s.Buffered() == 0 {
-			c.close()
+			c.s.OnFlush(c.close) // after the last response has gone
 		}
 	}
 	if len(s.conns) == 0 {

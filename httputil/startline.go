@@ -39,7 +39,7 @@ func trimEOL(line []byte) []byte {
 
 // parseVersion checks an HTTP-version (RFC 9112 §2.3). ok is false if v
 // is not of the form HTTP/DIGIT.DIGIT; s is "" if it is well-formed but
-// neither HTTP/1.0 nor HTTP/1.1.
+// not HTTP/1 (HTTP/1.2 and later minor versions are "HTTP/1.1").
 func parseVersion(v []byte) (s string, ok bool) {
 	if len(v) != 8 || string(v[:5]) != "HTTP/" || v[6] != '.' ||
 		v[5] < '0' || v[5] > '9' || v[7] < '0' || v[7] > '9' {
@@ -51,6 +51,11 @@ func parseVersion(v []byte) (s string, ok bool) {
 	case http10:
 		return http10, true
 	}
+	if v[5] == '1' {
+		// A later minor version of HTTP/1 is read as the highest one
+		// implemented (RFC 9110 §2.5): HTTP/1.2 is HTTP/1.1.
+		return http11, true
+	}
 	return "", true
 }
 
@@ -61,8 +66,9 @@ func parseVersion(v []byte) (s string, ok bool) {
 // It returns a *ParseError wrapping ErrBadRequestLine if the method is not
 // a token, the target is empty or contains whitespace or control
 // characters, or the version is not HTTP/DIGIT.DIGIT; and one wrapping
-// ErrUnsupportedVersion (answer 505) for a well-formed version other than
-// HTTP/1.0 and HTTP/1.1. Bytes >= 0x80 are accepted in the target, as
+// ErrUnsupportedVersion (answer 505) for a well-formed version whose major
+// number is not 1. A minor version past 1 reads as HTTP/1.1 (RFC 9110
+// §2.5: HTTP/1.2 is processed as the highest 1.x implemented). Bytes >= 0x80 are accepted in the target, as
 // Tornado does; decoding them is the application's business.
 //
 // Common methods are interned, so a typical call allocates only the
@@ -147,7 +153,8 @@ func internMethod(m []byte) string {
 // It returns a *ParseError wrapping ErrBadStatusLine if the version is
 // malformed, the code is not three digits (100..999), or the reason
 // contains control characters other than HTAB; and one wrapping
-// ErrUnsupportedVersion for a version other than HTTP/1.0 and HTTP/1.1.
+// ErrUnsupportedVersion for a version whose major number is not 1 (a later
+// minor version reads as HTTP/1.1).
 func ParseResponseLine(line []byte) (ResponseLine, error) {
 	line = trimEOL(line)
 	sp := bytes.IndexByte(line, ' ')

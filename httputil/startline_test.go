@@ -23,7 +23,8 @@ func TestParseRequestLine(t *testing.T) {
 
 		{"HTTP/2.0", RequestLine{}, ErrBadRequestLine},
 		{"GET / HTTP/2.0", RequestLine{}, ErrUnsupportedVersion},
-		{"GET / HTTP/1.2", RequestLine{}, ErrUnsupportedVersion},
+		{"GET / HTTP/1.2", RequestLine{"GET", "/", "HTTP/1.1"}, nil}, // RFC 9110 §2.5
+		{"GET / HTTP/1.9", RequestLine{"GET", "/", "HTTP/1.1"}, nil},
 		{"GET / HTTP/0.9", RequestLine{}, ErrUnsupportedVersion},
 		{"GET /", RequestLine{}, ErrBadRequestLine},
 		{"", RequestLine{}, ErrBadRequestLine},

@@ -180,6 +180,12 @@ func (s *IOStream) pendingWrite() int {
 // Writing reports whether written data is waiting for the socket.
 func (s *IOStream) Writing() bool { return s.pendingWrite() > 0 }
 
+// WriteBuffered returns the bytes accepted by Write and Send that the
+// socket has not taken yet (held back by the cork or by a TLS handshake
+// included): what a protocol checks before producing more output for a
+// peer that may not be reading. Loop-only.
+func (s *IOStream) WriteBuffered() int { return s.pendingWrite() }
+
 // OnFlush runs fn (on the loop, inline) once nothing is queued for
 // writing: at once if the queue is empty. Functions registered while data
 // is queued run in order when the queue drains. If the stream closes

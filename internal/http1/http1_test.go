@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"io"
 	"testing"
 
 	"github.com/gornado/gornado/httputil"
@@ -161,4 +162,32 @@ func TestKeepAlive(t *testing.T) {
 	assert.False(t, KeepAlive("HTTP/1.0", h("keep-alived")))
 	assert.True(t, WantsClose(h("close")))
 	assert.False(t, WantsClose(h("closed")))
+}
+
+func TestInflaterSteps(t *testing.T) {
+	body := gz(t, string(bytes.Repeat([]byte("gornado "), 20000))) // 160000 bytes
+	var z Inflater
+	for range 2 { // an Inflater is reused across bodies
+		z.Reset(body, 0)
+		var got []byte
+		pieces := 0
+		for {
+			p, err := z.Next()
+			if err == io.EOF {
+				break
+			}
+			require.NoError(t, err)
+			assert.LessOrEqual(t, len(p), 32<<10)
+			got = append(got, p...)
+			pieces++
+		}
+		assert.Equal(t, 160000, len(got))
+		assert.Equal(t, int64(160000), z.Total())
+		assert.Greater(t, pieces, 4, "one piece per call")
+	}
+	z.Reset(body, 1000)
+	_, err := z.Next()
+	assert.ErrorIs(t, err, httputil.ErrBodyTooLarge)
+	_, err = z.Next()
+	assert.ErrorIs(t, err, httputil.ErrBodyTooLarge, "errors are sticky")
 }

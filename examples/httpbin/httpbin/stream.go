@@ -196,17 +196,43 @@ func (h *dripHandler) Serve(co *gen.Co) error {
 	if pause == 0 {
 		return h.Write(bytes.Repeat([]byte{'*'}, int(n)))
 	}
-	for i := range n {
-		h.Write("*")
+	// Each byte goes out when it is due by the clock, not after a pause
+	// of its own: a timer fires a little late (a millisecond or so), and
+	// ten thousand late pauses would stretch a one-second drip to ten.
+	// Bytes that fell due meanwhile go out together.
+	start := time.Now()
+	for sent := int64(0); sent < n; {
+		due := dripDue(time.Since(start), duration, n)
+		h.Write(bytes.Repeat([]byte{'*'}, int(due-sent)))
+		sent = due
 		if _, err := gen.Await(co, h.Flush()); err != nil {
 			return nil // Flush fails only when the client went away: no one to answer
 		}
-		if i == n-1 {
+		if sent == n {
 			break
 		}
-		if ok, err := h.pause(co, pause); !ok {
+		if ok, err := h.pause(co, max(dripAt(sent, duration, n)-time.Since(start), 0)); !ok {
 			return err
 		}
 	}
 	return nil
+}
+
+// dripAt is when byte i (from 0) of a drip of n bytes over duration is
+// due: the first at once, the last at duration, evenly between.
+func dripAt(i int64, duration time.Duration, n int64) time.Duration {
+	if n <= 1 {
+		return 0
+	}
+	return time.Duration(float64(duration) * float64(i) / float64(n-1))
+}
+
+// dripDue returns how many bytes of a drip are due at elapsed: at least
+// the first, at most n.
+func dripDue(elapsed, duration time.Duration, n int64) int64 {
+	if n <= 1 || elapsed >= duration {
+		return n
+	}
+	due := int64(float64(elapsed)/float64(duration)*float64(n-1)) + 1
+	return min(max(due, 1), n)
 }

@@ -1,0 +1,64 @@
+package httpserver_test
+
+import (
+	"bufio"
+	"io"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gornado/gornado/httpserver"
+	"github.com/gornado/gornado/ioloop"
+)
+
+func post(path string, n int) string {
+	return "POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: " + strconv.Itoa(n) + "\r\n\r\n" + strings.Repeat("b", n)
+}
+
+// The bodies the server holds in memory at once are bounded across
+// connections (Config.MaxBufferedBodySize): past it a request is
+// answered 503, and once the bodies held are let go, requests are served
+// again.
+func TestBufferedBodiesShareABudget(t *testing.T) {
+	held := make(chan *httpserver.Response, 1)
+	h := httpserver.HandlerFunc(func(w *httpserver.Response, r *httpserver.Request) {
+		if r.Path == "/hold" {
+			held <- w // answered later, by the test: its body stays held
+			return
+		}
+		w.WriteString("got " + strconv.Itoa(len(r.Body)))
+		w.Finish()
+	})
+	var l *ioloop.IOLoop
+	cfg := httpserver.Config{MaxBodySize: 1000, MaxBufferedBodySize: 1500}
+	addr := serve(t, h, cfg, func(loop *ioloop.IOLoop, _ *httpserver.Server) { l = loop })
+
+	first := dial(t, addr)
+	io.WriteString(first, post("/hold", 1000))
+	w := <-held
+
+	resp, _ := roundTrip(t, addr, post("/x", 600))
+	assert.Equal(t, 503, resp.StatusCode, "1000 + 600 bytes held would pass 1500")
+	assert.True(t, resp.Close)
+	_, body := roundTrip(t, addr, post("/x", 400))
+	assert.Equal(t, "got 400", body, "1000 + 400 bytes fit")
+
+	l.AddCallback(func() { w.Finish() })
+	resp, _ = readResponse(t, bufio.NewReader(first), "POST")
+	require.Equal(t, 200, resp.StatusCode)
+	_, body = roundTrip(t, addr, post("/x", 600))
+	assert.Equal(t, "got 600", body, "the held body was let go with its response")
+
+	// A chunked body counts as it grows.
+	c := dial(t, addr)
+	io.WriteString(c, "POST /hold HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3e8\r\n"+strings.Repeat("c", 1000)+"\r\n0\r\n\r\n")
+	w = <-held
+	resp, _ = roundTrip(t, addr, "POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n258\r\n"+strings.Repeat("c", 600)+"\r\n0\r\n\r\n")
+	assert.Equal(t, 503, resp.StatusCode)
+	l.AddCallback(func() { w.Finish() })
+	readResponse(t, bufio.NewReader(c), "POST")
+
+}
