@@ -17,6 +17,7 @@ const (
 	DefaultHeaderTimeout = 10 * time.Second
 	DefaultBodyTimeout   = 60 * time.Second
 	DefaultIdleTimeout   = 60 * time.Second
+	DefaultStallTimeout  = 120 * time.Second // Waitress's channel_timeout
 	// DefaultMaxWriteBufferSize bounds the output queued for one
 	// connection (Config.Stream.MaxWriteBufferSize): a response the
 	// socket has not taken. A handler with more to send streams it,
@@ -66,6 +67,14 @@ type Config struct {
 	BodyTimeout time.Duration
 	// IdleTimeout closes keep-alive connections idle this long.
 	IdleTimeout time.Duration
+	// StallTimeout closes a connection whose queued response makes no
+	// progress for this long: the client stopped reading (Waitress's
+	// channel_timeout). A client that reads slowly keeps it open; so does
+	// a handler that takes its time and sends nothing. The handler hears
+	// of the close (OnConnectionClose), and a worker of web/nethttp
+	// waiting for the client is released. Zero means DefaultStallTimeout,
+	// negative no limit.
+	StallTimeout time.Duration
 	// MaxConnections, when positive, bounds open connections; at the
 	// bound the server stops accepting until one closes.
 	MaxConnections int
@@ -119,6 +128,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.BodyTimeout <= 0 {
 		c.BodyTimeout = DefaultBodyTimeout
+	}
+	if c.StallTimeout == 0 {
+		c.StallTimeout = DefaultStallTimeout
 	}
 	if c.IdleTimeout <= 0 {
 		c.IdleTimeout = DefaultIdleTimeout

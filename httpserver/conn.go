@@ -23,7 +23,7 @@ const (
 // conn is one HTTP/1.1 connection: a state machine driven by the stream's
 // push reads. It owns no goroutine; between requests it holds no buffer.
 type conn struct {
-	// Tens of thousands of these may sit idle: keep it small (64 bytes),
+	// Tens of thousands of these may sit idle: keep it small (80 bytes),
 	// and keep it the stream's read handler itself rather than a method
 	// value, which would cost an allocation of its own.
 	srv      *Server
@@ -31,6 +31,11 @@ type conn struct {
 	ex       *exchange // the request in progress; nil between requests
 	deadline int64     // unix nanoseconds; 0 for none
 	peerIP   string
+	// The write progress (IOStream.WriteProgress) last seen by the
+	// sweeper while output was queued, and since when it has not moved
+	// (unix nanoseconds; 0 while nothing is queued).
+	progress   int64
+	stallSince int64
 	idx      int32 // index in srv.conns; -1 once dropped
 
 	state       uint8
@@ -280,7 +285,34 @@ func (c *conn) notifyClose(d MessageDelegate) {
 	d.OnConnectionClose()
 }
 
+// stalled reports whether output has been queued with no progress for
+// longer than StallTimeout at now, keeping count for the next sweep.
+func (c *conn) stalled(now int64) bool {
+	limit := c.srv.cfg.StallTimeout
+	if limit < 0 || c.state == stDetached {
+		return false
+	}
+	if c.s.WriteBuffered() == 0 {
+		c.stallSince = 0
+		return false
+	}
+	if p := c.s.WriteProgress(); p != c.progress || c.stallSince == 0 {
+		c.progress, c.stallSince = p, now
+		return false
+	}
+	return now-c.stallSince > int64(limit)
+}
+
 // expired reports whether the connection's deadline passed at now.
 func (c *conn) expired(now int64) bool {
-	return c.deadline != 0 && now > c.deadline && c.state != stHandling
+	if c.deadline == 0 || now <= c.deadline || c.state == stHandling {
+		return false
+	}
+	if c.state == stHead && !c.headStarted && c.s.WriteBuffered() > 0 {
+		// The last response is still going out: the connection is idle
+		// from when it is sent (StallTimeout watches it meanwhile).
+		c.deadline = now + int64(c.srv.cfg.IdleTimeout)
+		return false
+	}
+	return true
 }

@@ -23,7 +23,13 @@ import (
 // loop stops and closes at the end of the test.
 func serve(t testing.TB, h httpserver.Handler, cfg httpserver.Config, setup ...func(*ioloop.IOLoop, *httpserver.Server)) string {
 	t.Helper()
-	l := looptest.New(t)
+	return serveWith(t, ioloop.Config{}, h, cfg, setup...)
+}
+
+// serveWith is serve on a loop made with loopCfg (a fake clock, say).
+func serveWith(t testing.TB, loopCfg ioloop.Config, h httpserver.Handler, cfg httpserver.Config, setup ...func(*ioloop.IOLoop, *httpserver.Server)) string {
+	t.Helper()
+	l := looptest.New(t, loopCfg)
 	srv := httpserver.New(l, h, cfg)
 	require.NoError(t, srv.Listen("127.0.0.1:0"))
 	addr := srv.Addrs()[0].String()

@@ -109,6 +109,9 @@ func (s *Server) removeConn(c *conn) {
 // how late a timeout may fire, and how stale the Date header may be.
 func (s *Server) sweepInterval() time.Duration {
 	d := min(s.cfg.HeaderTimeout, s.cfg.BodyTimeout, s.cfg.IdleTimeout) / 4
+	if s.cfg.StallTimeout > 0 {
+		d = min(d, s.cfg.StallTimeout/4)
+	}
 	return max(5*time.Millisecond, min(d, time.Second))
 }
 
@@ -127,13 +130,14 @@ func (s *Server) refreshClock() {
 func (s *Server) date() []byte { return s.dateLine }
 
 // sweep closes connections past their deadline (idle, slow head, slow
-// body) and refreshes the clock and the Date line.
+// body) or whose output stalled, and refreshes the clock and the Date
+// line.
 func (s *Server) sweep() {
 	s.refreshClock()
 	// A close takes effect in the stream's close callback, on a later
 	// iteration: conns does not change under the loop.
 	for _, c := range s.conns {
-		if c.expired(s.now) {
+		if c.expired(s.now) || c.stalled(s.now) {
 			c.close()
 		}
 	}

@@ -186,6 +186,23 @@ func (s *IOStream) Writing() bool { return s.pendingWrite() > 0 }
 // peer that may not be reading. Loop-only.
 func (s *IOStream) WriteBuffered() int { return s.pendingWrite() }
 
+// WriteProgress is a count that moves while the peer takes what the
+// stream sends and stops when it does not, so a writer can tell a peer
+// that reads slowly from one that stopped reading. On Linux it is the
+// bytes the peer's TCP acknowledged (TCP_INFO), which move even while a
+// full kernel send buffer keeps the write queue still; elsewhere, and for
+// sockets that are not TCP, the bytes that left the write queue. Only its
+// changes mean something. Loop-only.
+func (s *IOStream) WriteProgress() int64 {
+	if n, ok := peerAcked(s.fd); ok && !s.closed {
+		return n
+	}
+	if s.w == nil {
+		return 0
+	}
+	return s.w.written
+}
+
 // OnFlush runs fn (on the loop, inline) once nothing is queued for
 // writing: at once if the queue is empty. Functions registered while data
 // is queued run in order when the queue drains. If the stream closes
