@@ -36,7 +36,7 @@ type conn struct {
 	// (unix nanoseconds; 0 while nothing is queued).
 	progress   int64
 	stallSince int64
-	idx      int32 // index in srv.conns; -1 once dropped
+	idx        int32 // index in srv.conns; -1 once dropped
 
 	state       uint8
 	headStarted bool // some bytes of the next head arrived
