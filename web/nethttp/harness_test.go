@@ -29,9 +29,9 @@ type server struct {
 }
 
 // serveApp serves an application on loopback until the end of the test.
-func serveApp(t *testing.T, routes []web.Route, s web.Settings) *server {
+func serveApp(t *testing.T, routes []web.Route, s web.Settings, cfg ...ioloop.Config) *server {
 	t.Helper()
-	l := looptest.New(t)
+	l := looptest.New(t, cfg...)
 	if s.Logger == nil {
 		s.Logger = looptest.Logs(l).Logger()
 	}

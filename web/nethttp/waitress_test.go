@@ -12,10 +12,14 @@ import (
 	"strconv"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gornado/gornado/httpserver"
+	"github.com/gornado/gornado/ioloop"
+	"github.com/gornado/gornado/looptest"
 	"github.com/gornado/gornado/web"
 	"github.com/gornado/gornado/web/nethttp"
 )
@@ -138,4 +142,53 @@ func TestManySlowReaders(t *testing.T) {
 	}
 	assert.Zero(t, c.Stats().Waits)
 	assert.Positive(t, c.Stats().Spills)
+}
+
+func TestStalledClientReleasesTheWorker(t *testing.T) {
+	// One worker, a client that stops reading: the worker writes until
+	// 16 MiB are unsent and waits; at StallTimeout the server cuts the
+	// connection, the worker's Write fails, and it serves the next
+	// request.
+	writeErr := make(chan error, 1)
+	mux := bytesMux()
+	mux.HandleFunc("GET /endless", func(w http.ResponseWriter, r *http.Request) {
+		chunk := pattern(64 << 10)
+		for {
+			if _, err := w.Write(chunk); err != nil {
+				writeErr <- err
+				return
+			}
+		}
+	})
+	c, route := mount(t, mux, nethttp.Config{Threads: 1, TempDir: t.TempDir()})
+	clock := looptest.NewFakeClock(time.Time{})
+	s := serveApp(t, []web.Route{{Pattern: `/.*`, Handler: route}},
+		web.Settings{Server: httpserver.Config{StallTimeout: time.Second, IdleTimeout: time.Hour}}, ioloop.Config{Clock: clock})
+
+	conn, err := net.Dial("tcp", s.addr)
+	require.NoError(t, err)
+	defer conn.Close()
+	require.NoError(t, conn.(*net.TCPConn).SetReadBuffer(64<<10))
+	_, err = io.WriteString(conn, "GET /endless HTTP/1.1\r\nHost: x\r\n\r\n")
+	require.NoError(t, err)
+	waitUntil(t, "the worker to wait at the high-water mark", func() bool { return c.Stats().Waits > 0 })
+	select {
+	case err := <-writeErr:
+		t.Fatalf("the worker stopped before the stall timeout: %v", err)
+	default:
+	}
+	for range 12 { // 3 s of the loop's clock, a sweep at a time
+		clock.Advance(250 * time.Millisecond)
+		done := make(chan struct{})
+		s.loop.AddCallback(func() { close(done) })
+		<-done
+	}
+	select {
+	case err := <-writeErr:
+		assert.Error(t, err, "the handler sees its Write fail")
+	case <-time.After(10 * time.Second):
+		t.Fatal("the worker was not released")
+	}
+	_, body := s.get("/")
+	assert.Equal(t, "hello", body, "the only worker serves again")
 }
