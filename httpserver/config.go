@@ -88,6 +88,12 @@ type Config struct {
 	// X-Real-Ip, X-Forwarded-For, X-Forwarded-Proto, X-Scheme and
 	// Forwarded, as set by a proxy in front of the server.
 	XHeaders bool
+	// TrustedProxies, with XHeaders, are the peers whose proxy headers
+	// are believed (Waitress's trusted_proxy): a request from any other
+	// address keeps its own RemoteIP and Protocol. Empty means every peer
+	// (Tornado's xheaders), right only when nothing but the proxy can
+	// reach the server. A Unix-socket peer counts as 0.0.0.0.
+	TrustedProxies []netip.Prefix
 	// TrustedDownstream lists proxies to skip when reading the client's
 	// address from X-Forwarded-For (Tornado's trusted_downstream).
 	TrustedDownstream []netip.Prefix

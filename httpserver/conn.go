@@ -49,12 +49,12 @@ type conn struct {
 
 func newConn(srv *Server, s *iostream.IOStream, idx int32) *conn {
 	c := &conn{srv: srv, s: s, idx: idx}
-	var peer netip.Addr
 	if a, ok := s.RemoteAddr().(*net.TCPAddr); ok {
-		peer, _ = netip.AddrFromSlice(a.IP)
-		peer = peer.Unmap()
+		peer, _ := netip.AddrFromSlice(a.IP)
+		c.peerIP = peer.Unmap().String()
+	} else {
+		c.peerIP = "0.0.0.0" // a Unix socket has no address: Tornado's stand-in
 	}
-	c.peerIP = peer.String()
 	if ts, ok := any(s).(interface{ TLS() bool }); ok && ts.TLS() {
 		c.https = true
 	}
@@ -315,4 +315,15 @@ func (c *conn) expired(now int64) bool {
 		return false
 	}
 	return true
+}
+
+// trustsProxyHeaders reports whether the peer may set RemoteIP and
+// Protocol through proxy headers (Config.TrustedProxies).
+func (c *conn) trustsProxyHeaders() bool {
+	trusted := c.srv.cfg.TrustedProxies
+	if len(trusted) == 0 {
+		return true
+	}
+	a, err := netip.ParseAddr(c.peerIP)
+	return err == nil && inPrefixes(a, trusted)
 }

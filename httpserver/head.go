@@ -126,7 +126,9 @@ func (c *conn) parseHead(head []byte) (length int64, chunked bool, err error) {
 	r.RemoteIP = c.peerIP
 	r.Protocol = c.protocol()
 	if c.srv.cfg.XHeaders {
-		r.applyXHeaders(c.srv.cfg.TrustedDownstream)
+		if c.trustsProxyHeaders() {
+			r.applyXHeaders(c.srv.cfg.TrustedDownstream)
+		}
 	}
 	return length, chunked, nil
 }

@@ -1,9 +1,12 @@
 package nethttp
 
 import (
+	"crypto/tls"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/netip"
 	"sync/atomic"
 	"time"
 
@@ -48,6 +51,58 @@ type Config struct {
 	CurrentUser func(h *web.RequestHandler) (any, error)
 	// Logger receives handler panics; nil means the application's.
 	Logger *slog.Logger
+	// ExposeTracebacks puts a panic's value and stack in its 500 page
+	// (Waitress's expose_tracebacks; off, as it should be in production).
+	ExposeTracebacks bool
+	// Ident, if set, is the Server header of responses that have none
+	// (Waitress's ident).
+	Ident string
+
+	// The rest is for Serve, which runs a server of its own; a container
+	// mounted in an application uses the application's server settings.
+	// Zero values are Waitress's defaults.
+	//
+	//	Waitress setting          Gornado
+	//	threads (4)               Threads
+	//	connection_limit (100)    ConnectionLimit
+	//	channel_timeout (120 s)   ChannelTimeout (httpserver's StallTimeout)
+	//	max_request_header_size   MaxRequestHeaderSize (256 KiB)
+	//	max_request_body_size     MaxRequestBodySize (1 GiB)
+	//	trusted_proxy             TrustedProxies (prefixes, not one address)
+	//	trusted_proxy_headers     what httpserver reads with XHeaders:
+	//	                          X-Forwarded-For, -Proto, X-Real-Ip, Forwarded
+	//	trusted_proxy_count       TrustedDownstream (hops to skip, by address)
+	//	url_scheme                URLScheme ("https" sets Request.TLS)
+	//	url_prefix                URLPrefix (stripped; other paths get 404)
+	//	expose_tracebacks (off)   ExposeTracebacks
+	//	ident                     Ident (no Server header by default)
+	//	backlog (1024)            Backlog
+	//	unix_socket, _perms       UnixSocket, UnixSocketPerms (0600)
+	//	outbuf_overflow, outbuf_high_watermark, inbuf_overflow
+	//	                          OutbufOverflow, OutbufHighWatermark, InbufOverflow
+	//	host, port, listen        Serve's addr
+	//	send_bytes, asyncore_*    none: the loop writes what the socket takes
+	//	cleanup_interval          none: the server sweeps its timeouts
+	//	clear_untrusted_proxy_headers
+	//	                          none: untrusted peers' proxy headers are
+	//	                          ignored (the handler still sees them)
+	//	log_socket_errors         none: socket errors go to the debug log
+	ConnectionLimit      int
+	ChannelTimeout       time.Duration
+	MaxRequestHeaderSize int
+	MaxRequestBodySize   int64
+	TrustedProxies       []netip.Prefix
+	TrustedDownstream    []netip.Prefix
+	URLScheme            string
+	URLPrefix            string
+	Backlog              int
+	UnixSocket           string
+	UnixSocketPerms      uint32
+	// TLS, if set, makes Serve serve HTTPS.
+	TLS *tls.Config
+	// Ready, if set, is called by Serve with the listening addresses once
+	// it accepts connections.
+	Ready func(addrs []net.Addr)
 }
 
 // Defaults of Config's zero fields: Waitress's.

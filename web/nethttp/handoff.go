@@ -119,6 +119,9 @@ func (ex *exchange) pump() {
 					hd.Add(k, v)
 				}
 			}
+			if id := ex.c.cfg.Ident; id != "" && !hd.Has("Server") {
+				hd.Set("Server", id)
+			}
 		}
 		var piece, inMem int64
 		switch {

@@ -155,6 +155,9 @@ func (ex *exchange) run(h http.Handler, r *http.Request) {
 		w.status = 0
 		w.WriteHeader(http.StatusInternalServerError)
 		w.buf = append(w.buf[:0], "500: Internal Server Error\n"...)
+		if ex.c.cfg.ExposeTracebacks && v != http.ErrAbortHandler {
+			w.buf = fmt.Appendf(w.buf, "\npanic: %v\n\n%s", v, debug.Stack())
+		}
 		w.finish(false)
 	}()
 	h.ServeHTTP(w, r)
