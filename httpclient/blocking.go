@@ -35,12 +35,16 @@ func NewBlocking(opts Options) (*Blocking, error) {
 	return b, nil
 }
 
-// Fetch fetches req (a URL string, a *Request or a Request) and waits for
-// the response; the errors are AsyncHTTPClient.Fetch's. A Request's
+// FetchURL fetches url with a GET and waits for the response: Fetch of
+// &Request{URL: url}. Safe from any goroutine.
+func (b *Blocking) FetchURL(url string) (*Response, error) { return b.Fetch(&Request{URL: url}) }
+
+// Fetch fetches req and waits for the response; the errors are
+// AsyncHTTPClient.Fetch's. A Request's
 // callbacks (StreamingCallback, HeaderCallback, BodyProducer) run on the
 // client's loop goroutine, one at a time. After Close it fails with
 // ErrClosed. Safe from any goroutine.
-func (b *Blocking) Fetch(req any) (*Response, error) {
+func (b *Blocking) Fetch(req *Request) (*Response, error) {
 	type result struct {
 		resp *Response
 		err  error

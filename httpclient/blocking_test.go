@@ -17,7 +17,7 @@ func TestBlocking(t *testing.T) {
 	b, err := httpclient.NewBlocking(httpclient.Options{MaxClients: 4})
 	require.NoError(t, err)
 
-	resp, err := b.Fetch(ts.base + "/hello")
+	resp, err := b.FetchURL(ts.base + "/hello")
 	require.NoError(t, err)
 	assert.Equal(t, "Hello, world!", string(resp.Body))
 
@@ -48,7 +48,7 @@ func TestBlocking(t *testing.T) {
 	require.NoError(t, b.Close())
 	assert.Equal(t, 20, seen["HTTP/1.1 200 OK\r\n"])
 
-	_, err = b.Fetch(ts.base + "/hello")
+	_, err = b.FetchURL(ts.base + "/hello")
 	assert.ErrorIs(t, err, httpclient.ErrClosed)
 	assert.NoError(t, b.Close(), "closing twice does nothing")
 }
@@ -59,7 +59,7 @@ func TestBlockingCloseFailsFetchesInFlight(t *testing.T) {
 	require.NoError(t, err)
 	done := make(chan error, 1)
 	go func() {
-		_, err := b.Fetch(ts.base + "/hang")
+		_, err := b.FetchURL(ts.base + "/hang")
 		done <- err
 	}()
 	for ts.heldCount() == 0 && !serverHasConn(ts) {

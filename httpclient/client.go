@@ -153,8 +153,14 @@ func New(loop *ioloop.IOLoop, opts Options) *AsyncHTTPClient {
 	}
 }
 
-// Fetch starts fetching req, a URL string, a *Request or a Request, and
-// returns the future of its response. The future fails with an *HTTPError:
+// FetchURL fetches url with a GET and the client's defaults: Fetch of
+// &Request{URL: url}. Loop-only.
+func (c *AsyncHTTPClient) FetchURL(url string) *future.Future[*Response] {
+	return c.Fetch(&Request{URL: url})
+}
+
+// Fetch starts fetching req and returns the future of its response
+// (FetchURL is the shorthand for a plain GET). The future fails with an *HTTPError:
 // for a non-2xx response (Code is its status, Response the response), or
 // with Code 599 for a failure to get one (timeout, refused connection,
 // broken stream, malformed response; Err says which, see the package's
@@ -164,18 +170,7 @@ func New(loop *ioloop.IOLoop, opts Options) *AsyncHTTPClient {
 // fail the fetch as a 599 wrapping it.
 // Cancelling the future abandons the fetch and closes its connection.
 // Loop-only.
-func (c *AsyncHTTPClient) Fetch(req any) *future.Future[*Response] {
-	var r *Request
-	switch v := req.(type) {
-	case string:
-		r = &Request{URL: v}
-	case *Request:
-		r = v
-	case Request:
-		r = &v
-	default:
-		return future.Failed[*Response](c.loop, fmt.Errorf("%w: Fetch takes a URL string or a *Request, not %T", ErrInvalidRequest, req))
-	}
+func (c *AsyncHTTPClient) Fetch(r *Request) *future.Future[*Response] {
 	if r == nil {
 		return future.Failed[*Response](c.loop, fmt.Errorf("%w: nil *Request", ErrInvalidRequest))
 	}

@@ -111,7 +111,7 @@ func TestInvalidRequests(t *testing.T) {
 		"body with GET":  &httpclient.Request{URL: "http://127.0.0.1/", Body: []byte("x")},
 		"unknown method": &httpclient.Request{URL: "http://127.0.0.1/", Method: "BREW"},
 		"bad header":     &httpclient.Request{URL: "http://127.0.0.1/", Header: headers("X-Bad", "a\r\nb")},
-		"type":           42,
+		"nil":            (*httpclient.Request)(nil),
 	} {
 		_, err := fetch(t, loop, c, req)
 		assert.ErrorIs(t, err, httpclient.ErrInvalidRequest, name)
@@ -208,7 +208,7 @@ func TestCancelFuture(t *testing.T) {
 	ts := serve(t, httpserver.Config{})
 	loop, c := newClient(t, httpclient.Options{})
 	looptest.Run(t, loop, 0, func(co *gen.Co) error {
-		f := c.Fetch(ts.base + "/hang")
+		f := c.FetchURL(ts.base + "/hang")
 		for !waitServerConns(co, ts, 1) {
 		}
 		assert.True(t, f.Cancel())

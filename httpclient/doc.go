@@ -5,7 +5,7 @@
 // Fetch returns a future of the response. Inside a coroutine:
 //
 //	client := httpclient.New(loop, httpclient.Options{})
-//	resp, err := gen.Await(co, client.Fetch("http://127.0.0.1:8888/"))
+//	resp, err := gen.Await(co, client.FetchURL("http://127.0.0.1:8888/"))
 //	if err != nil {
 //		return err // an *HTTPError: a non-2xx status, or 599
 //	}

@@ -35,7 +35,7 @@ func Example() {
 	_, err = gen.RunSync(loop, func(co *gen.Co) (struct{}, error) {
 		defer client.Close()
 		defer srv.Close()
-		resp, err := gen.Await(co, client.Fetch(base+"/"))
+		resp, err := gen.Await(co, client.FetchURL(base+"/"))
 		if err != nil {
 			return struct{}{}, err
 		}

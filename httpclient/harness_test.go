@@ -308,7 +308,7 @@ func fetch(t *testing.T, loop *ioloop.IOLoop, c *httpclient.AsyncHTTPClient, req
 		err error
 	}
 	res := looptest.RunValue(t, loop, 20*time.Second, func(co *gen.Co) (result, error) {
-		r, err := gen.Await(co, c.Fetch(req))
+		r, err := gen.Await(co, c.Fetch(asRequest(req)))
 		return result{r, err}, nil
 	})
 	return res.r, res.err
@@ -323,3 +323,11 @@ func resolved(l *ioloop.IOLoop) *futureUnit { return future.Resolved(l, struct{}
 type futureResponse = future.Future[*httpclient.Response]
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+// asRequest takes a *Request, or a URL string for a plain GET.
+func asRequest(req any) *httpclient.Request {
+	if r, ok := req.(*httpclient.Request); ok {
+		return r
+	}
+	return &httpclient.Request{URL: req.(string)}
+}

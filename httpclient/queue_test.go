@@ -21,7 +21,7 @@ func TestMaxClientsQueue(t *testing.T) {
 		var order []int
 		fs := make([]*futureResponse, 5)
 		for i := range fs {
-			fs[i] = c.Fetch(ts.base + "/hold")
+			fs[i] = c.FetchURL(ts.base + "/hold")
 			fs[i].AddDoneCallback(func(*futureResponse) { order = append(order, i) })
 		}
 		assert.Equal(t, 2, c.Active())
@@ -98,8 +98,8 @@ func TestCloseFailsFetches(t *testing.T) {
 	ts := serve(t, httpserver.Config{})
 	loop, c := newClient(t, httpclient.Options{MaxClients: 1})
 	looptest.Run(t, loop, 10*time.Second, func(co *gen.Co) error {
-		running := c.Fetch(ts.base + "/hang")
-		queued := c.Fetch(ts.base + "/hang")
+		running := c.FetchURL(ts.base + "/hang")
+		queued := c.FetchURL(ts.base + "/hang")
 		for ts.heldCount() == 0 && !waitServerConns(co, ts, 1) {
 		}
 		c.Close()
@@ -107,7 +107,7 @@ func TestCloseFailsFetches(t *testing.T) {
 			_, err := gen.Await(co, f)
 			assert.ErrorIs(t, err, httpclient.ErrClosed)
 		}
-		_, err := gen.Await(co, c.Fetch(ts.base+"/hello"))
+		_, err := gen.Await(co, c.FetchURL(ts.base+"/hello"))
 		assert.ErrorIs(t, err, httpclient.ErrClosed)
 		for !waitServerConns(co, ts, 0) {
 		}

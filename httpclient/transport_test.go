@@ -66,7 +66,7 @@ func TestConnectionReuse(t *testing.T) {
 		for range 3 {
 			fs := make([]*futureResponse, 4)
 			for i := range fs {
-				fs[i] = c.Fetch("http://" + rs.addr + "/")
+				fs[i] = c.FetchURL("http://" + rs.addr + "/")
 			}
 			for _, f := range fs {
 				if _, err := gen.Await(co, f); err != nil {

@@ -85,7 +85,7 @@ func clientFetch(t *testing.T, loop *ioloop.IOLoop, c *httpclient.AsyncHTTPClien
 		err error
 	}
 	res := looptest.RunValue(t, loop, hangGuard, func(co *gen.Co) (result, error) {
-		r, err := gen.Await(co, c.Fetch(req))
+		r, err := gen.Await(co, c.Fetch(asRequest(req)))
 		return result{r, err}, nil
 	})
 	return res.r, res.err
@@ -285,7 +285,7 @@ func TestClientHTTPBinConcurrency(t *testing.T) {
 		for round := range 3 {
 			fs := make([]*future.Future[*httpclient.Response], 40)
 			for i := range fs {
-				fs[i] = c.Fetch(hb.url + "/anything?i=" + itoa(round*100+i))
+				fs[i] = c.FetchURL(hb.url + "/anything?i=" + itoa(round*100+i))
 			}
 			for i, f := range fs {
 				resp, err := gen.Await(co, f)
@@ -314,4 +314,12 @@ func textPlain() httputil.Headers {
 	var h httputil.Headers
 	h.Set("Content-Type", "text/plain")
 	return h
+}
+
+// asRequest takes a *Request, or a URL string for a plain GET.
+func asRequest(req any) *httpclient.Request {
+	if r, ok := req.(*httpclient.Request); ok {
+		return r
+	}
+	return &httpclient.Request{URL: req.(string)}
 }
