@@ -206,3 +206,36 @@ func (s *Server) Close() {
 	s.sweeper.Stop()
 	s.finishShutdown(nil)
 }
+
+// Run runs the server's loop until ctx ends, then shuts the server down
+// gracefully (requests in flight get up to DefaultShutdownTimeout to
+// finish) and stops the loop; it returns the shutdown's error (ctx's if
+// connections had to be cut). It is the whole main of a program on one
+// loop of its own, with its PeriodicCallbacks and other work set up on
+// the loop first:
+//
+//	srv := httpserver.New(loop, h, httpserver.Config{})
+//	if err := srv.Listen(addr); err != nil { ... }
+//	ioloop.NewPeriodicCallback(loop, prune, time.Minute).Start()
+//	err := srv.Run(ctx) // until SIGINT, with signal.NotifyContext
+//
+// Call it from the goroutine that would call loop.Start; it does not close
+// the loop.
+func (s *Server) Run(ctx context.Context) error {
+	var err error
+	stop := context.AfterFunc(ctx, func() {
+		s.loop.AddCallback(func() {
+			grace, cancel := context.WithTimeout(context.Background(), DefaultShutdownTimeout)
+			s.Shutdown(grace).AddDoneCallback(func(f *future.Future[struct{}]) {
+				cancel()
+				err = f.Err()
+				s.loop.Stop()
+			})
+		})
+	})
+	defer stop()
+	if serr := s.loop.Start(); serr != nil {
+		return serr
+	}
+	return err
+}

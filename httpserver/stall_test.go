@@ -2,6 +2,7 @@ package httpserver_test
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"net"
@@ -96,5 +97,39 @@ func TestStallTimeoutSparesASlowReader(t *testing.T) {
 	case <-closed:
 		t.Fatal("a slow reader was cut")
 	default:
+	}
+}
+
+func TestRunShutsDownGracefully(t *testing.T) {
+	// Run serves until its context ends; a request in flight then still
+	// gets its answer, and Run returns nil.
+	l := looptest.New(t)
+	release := make(chan struct{})
+	var held *httpserver.Response
+	h := httpserver.HandlerFunc(func(w *httpserver.Response, r *httpserver.Request) {
+		held = w
+		close(release)
+	})
+	srv := httpserver.New(l, h, httpserver.Config{})
+	require.NoError(t, srv.Listen("127.0.0.1:0"))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Run(ctx) }()
+	c := dial(t, srv.Addrs()[0].String())
+	fmt.Fprint(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	<-release
+	cancel()
+	l.AddCallback(func() {
+		held.WriteString("late but whole")
+		held.Finish()
+	})
+	resp, body := readResponse(t, bufio.NewReader(c), "GET")
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, "late but whole", body)
+	select {
+	case err := <-done:
+		assert.NoError(t, err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return")
 	}
 }

@@ -217,3 +217,18 @@ func (a *Application) logError(h *RequestHandler, status int, err error) {
 		h.errNote = err.Error()
 	}
 }
+
+// Serve listens on addr with loop and runs it until ctx ends, then shuts
+// down gracefully and stops the loop (httpserver.Server.Run): one call for
+// a program that has a loop of its own, with PeriodicCallbacks on it.
+//
+//	loop, _ := ioloop.New(ioloop.Config{})
+//	ioloop.NewPeriodicCallback(loop, prune, time.Minute).Start()
+//	err := app.Serve(ctx, loop, "127.0.0.1:8888")
+func (a *Application) Serve(ctx context.Context, loop *ioloop.IOLoop, addr string) error {
+	srv, err := a.Listen(loop, addr)
+	if err != nil {
+		return err
+	}
+	return srv.Run(ctx)
+}

@@ -145,14 +145,5 @@ func serveMounted(ctx context.Context, addr string, threads int, announce func([
 		return err
 	}
 	announce(srv.Addrs())
-	defer context.AfterFunc(ctx, func() {
-		loop.AddCallback(func() {
-			grace, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			srv.Shutdown(grace).OnDone(func() {
-				cancel()
-				loop.Stop()
-			})
-		})
-	})()
-	return loop.Start()
+	return srv.Run(ctx) // graceful shutdown when ctx ends
 }
