@@ -3,15 +3,11 @@ package httpclient_test
 import (
 	"bufio"
 	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/pem"
 	"io"
-	"math/big"
 	"net"
 	"net/url"
 	"os"
@@ -19,20 +15,19 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/gornado/gornado/httpclient"
 	"github.com/gornado/gornado/httpserver"
+	"github.com/gornado/gornado/webtest"
 )
 
-// testPKI is a CA and a server certificate for 127.0.0.1 and localhost,
-// with the CA written to a PEM file.
+// testPKI is a CA of its own (webtest's), a server certificate for
+// 127.0.0.1 and localhost, and the CA in a PEM file.
 type testPKI struct {
-	caCert *x509.Certificate
-	caKey  *ecdsa.PrivateKey
+	ca     *webtest.CA
 	pool   *x509.CertPool
 	server tls.Certificate
 	caFile string
@@ -40,33 +35,8 @@ type testPKI struct {
 
 func newPKI(t *testing.T) *testPKI {
 	t.Helper()
-	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	require.NoError(t, err)
-	caTmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "gornado test CA"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		KeyUsage: x509.KeyUsageCertSign, BasicConstraintsValid: true, IsCA: true,
-	}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
-	require.NoError(t, err)
-	caCert, err := x509.ParseCertificate(caDER)
-	require.NoError(t, err)
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	require.NoError(t, err)
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "127.0.0.1"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, DNSNames: []string{"localhost"},
-		KeyUsage:    x509.KeyUsageDigitalSignature,
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, caCert, &key.PublicKey, caKey)
-	require.NoError(t, err)
-	p := &testPKI{caCert: caCert, caKey: caKey, pool: x509.NewCertPool(), server: tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}}
-	p.pool.AddCert(caCert)
-	p.caFile = filepath.Join(t.TempDir(), "ca.pem")
-	require.NoError(t, os.WriteFile(p.caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}), 0o600))
-	return p
+	ca := webtest.NewCA(t, "gornado test CA")
+	return &testPKI{ca: ca, pool: ca.Pool, server: ca.Issue(t, "127.0.0.1", "localhost"), caFile: ca.PEMFile(t)}
 }
 
 func TestHTTPS(t *testing.T) {
@@ -229,17 +199,9 @@ func TestProxyHTTPSConnect(t *testing.T) {
 func TestClientCertificate(t *testing.T) {
 	pki := newPKI(t)
 	// The client's certificate, issued by the same CA, in PEM files.
-	caCert := pki.caCert
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	require.NoError(t, err)
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(3), Subject: pkix.Name{CommonName: "gornado client"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, caCert, &key.PublicKey, pki.caKey)
-	require.NoError(t, err)
-	keyDER, err := x509.MarshalECPrivateKey(key)
+	cc := pki.ca.Issue(t, "gornado client")
+	der := cc.Certificate[0]
+	keyDER, err := x509.MarshalECPrivateKey(cc.PrivateKey.(*ecdsa.PrivateKey))
 	require.NoError(t, err)
 	dir := t.TempDir()
 	certFile, keyFile := filepath.Join(dir, "client.pem"), filepath.Join(dir, "client.key")

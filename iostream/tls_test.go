@@ -78,8 +78,8 @@ func TestTLSConnectionStateOfPlainStream(t *testing.T) {
 // Verification failures fail the connect with crypto/x509's error, and
 // the server never hands the connection to its handler.
 func TestTLSVerificationFailures(t *testing.T) {
-	testPKI(t)
-	other := pkiCA.issue(t, "other.example")
+	pkiCA, _ := testPKI(t)
+	other := pkiCA.Issue(t, "other.example")
 	cases := []struct {
 		name   string
 		server *tls.Config // nil: the localhost certificate
@@ -87,25 +87,25 @@ func TestTLSVerificationFailures(t *testing.T) {
 		client *tls.Config
 		check  func(t *testing.T, err error)
 	}{
-		{"unknown CA", nil, "localhost", &tls.Config{RootCAs: pkiForeign.pool}, func(t *testing.T, err error) {
+		{"unknown CA", nil, "localhost", &tls.Config{RootCAs: pkiForeign.Pool}, func(t *testing.T, err error) {
 			var uae x509.UnknownAuthorityError
 			assert.ErrorAs(t, err, &uae)
 			var cve *tls.CertificateVerificationError
 			assert.ErrorAs(t, err, &cve)
 		}},
-		{"asked for another name", nil, "127.0.0.1", &tls.Config{RootCAs: pkiCA.pool, ServerName: "other.example"}, func(t *testing.T, err error) {
+		{"asked for another name", nil, "127.0.0.1", &tls.Config{RootCAs: pkiCA.Pool, ServerName: "other.example"}, func(t *testing.T, err error) {
 			var he x509.HostnameError
 			if assert.ErrorAs(t, err, &he) {
 				assert.Equal(t, "other.example", he.Host)
 			}
 		}},
-		{"certificate for another name", &tls.Config{Certificates: []tls.Certificate{other}}, "localhost", &tls.Config{RootCAs: pkiCA.pool}, func(t *testing.T, err error) {
+		{"certificate for another name", &tls.Config{Certificates: []tls.Certificate{other}}, "localhost", &tls.Config{RootCAs: pkiCA.Pool}, func(t *testing.T, err error) {
 			var he x509.HostnameError
 			if assert.ErrorAs(t, err, &he) {
 				assert.Equal(t, "localhost", he.Host)
 			}
 		}},
-		{"IP not in the certificate", &tls.Config{Certificates: []tls.Certificate{other}}, "127.0.0.1", &tls.Config{RootCAs: pkiCA.pool}, func(t *testing.T, err error) {
+		{"IP not in the certificate", &tls.Config{Certificates: []tls.Certificate{other}}, "127.0.0.1", &tls.Config{RootCAs: pkiCA.Pool}, func(t *testing.T, err error) {
 			var he x509.HostnameError
 			if assert.ErrorAs(t, err, &he) {
 				assert.Equal(t, "127.0.0.1", he.Host)
@@ -135,11 +135,11 @@ func TestTLSVerificationFailures(t *testing.T) {
 // Mutual TLS: the server verifies the client's certificate.
 func TestTLSClientCertificate(t *testing.T) {
 	ca, _ := testPKI(t)
-	clientCert := ca.issue(t, "client.example")
+	clientCert := ca.Issue(t, "client.example")
 	l := newLoop(t)
 	scfg := serverTLS(t).Clone()
 	scfg.ClientAuth = tls.RequireAndVerifyClientCert
-	scfg.ClientCAs = ca.pool
+	scfg.ClientCAs = ca.Pool
 	h, _, port := listenTLS(t, l, iostream.ServerConfig{TLS: scfg})
 	ccfg := clientTLS(t).Clone()
 	ccfg.Certificates = []tls.Certificate{clientCert}
@@ -161,8 +161,8 @@ func TestTLSClientCertificate(t *testing.T) {
 func TestTLSSNI(t *testing.T) {
 	ca, _ := testPKI(t)
 	certs := map[string]tls.Certificate{
-		"a.example": ca.issue(t, "a.example"),
-		"b.example": ca.issue(t, "b.example"),
+		"a.example": ca.Issue(t, "a.example"),
+		"b.example": ca.Issue(t, "b.example"),
 	}
 	l := newLoop(t)
 	h, _, port := listenTLS(t, l, iostream.ServerConfig{TLS: &tls.Config{

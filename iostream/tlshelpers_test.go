@@ -1,109 +1,32 @@
 package iostream_test
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"math/big"
 	"net"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/require"
-
 	"github.com/gornado/gornado/gen"
 	"github.com/gornado/gornado/ioloop"
 	"github.com/gornado/gornado/iostream"
+	"github.com/gornado/gornado/webtest"
 )
 
-// testCA is a certificate authority made for the tests.
-type testCA struct {
-	cert *x509.Certificate
-	key  *ecdsa.PrivateKey
-	pool *x509.CertPool
-}
-
-func newTestCA(t testing.TB, name string) *testCA {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	require.NoError(t, err)
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: name},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(24 * time.Hour),
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	require.NoError(t, err)
-	cert, err := x509.ParseCertificate(der)
-	require.NoError(t, err)
-	pool := x509.NewCertPool()
-	pool.AddCert(cert)
-	return &testCA{cert: cert, key: key, pool: pool}
-}
-
-// issue returns a certificate for names: DNS names or IP addresses.
-func (ca *testCA) issue(t testing.TB, names ...string) tls.Certificate {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	require.NoError(t, err)
-	serial, err := rand.Int(rand.Reader, big.NewInt(1<<62))
-	require.NoError(t, err)
-	tmpl := &x509.Certificate{
-		SerialNumber: serial,
-		Subject:      pkix.Name{CommonName: names[0]},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(24 * time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth},
-	}
-	for _, n := range names {
-		if ip := net.ParseIP(n); ip != nil {
-			tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
-		} else {
-			tmpl.DNSNames = append(tmpl.DNSNames, n)
-		}
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
-	require.NoError(t, err)
-	leaf, err := x509.ParseCertificate(der)
-	require.NoError(t, err)
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}
-}
-
-// The tests' PKI: one CA, and a certificate for localhost and 127.0.0.1.
+// The tests' PKI is webtest's: one CA, a certificate for localhost and
+// 127.0.0.1, and here a CA nobody trusts.
 var (
-	pkiOnce    sync.Once
-	pkiCA      *testCA
-	pkiLocal   tls.Certificate
-	pkiForeign *testCA // a CA nobody trusts
+	foreignOnce sync.Once
+	pkiForeign  *webtest.CA
 )
 
-func testPKI(t testing.TB) (*testCA, tls.Certificate) {
-	pkiOnce.Do(func() {
-		pkiCA = newTestCA(t, "gornado test CA")
-		pkiLocal = pkiCA.issue(t, "localhost", "127.0.0.1", "::1")
-		pkiForeign = newTestCA(t, "untrusted CA")
-	})
-	return pkiCA, pkiLocal
+func testPKI(t testing.TB) (*webtest.CA, tls.Certificate) {
+	foreignOnce.Do(func() { pkiForeign = webtest.NewCA(t, "untrusted CA") })
+	return webtest.TestCA(t)
 }
 
-func serverTLS(t testing.TB) *tls.Config {
-	_, cert := testPKI(t)
-	return &tls.Config{Certificates: []tls.Certificate{cert}}
-}
-
-func clientTLS(t testing.TB) *tls.Config {
-	ca, _ := testPKI(t)
-	return &tls.Config{RootCAs: ca.pool}
-}
+func serverTLS(t testing.TB) *tls.Config { return webtest.ServerTLS(t) }
+func clientTLS(t testing.TB) *tls.Config { return webtest.ClientTLS(t) }
 
 // withTLSPeer is withPeer over TLS: the stream is a TLS client (our
 // TCPClient with opts.TLS) and the peer is crypto/tls's server end.

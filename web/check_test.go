@@ -70,6 +70,6 @@ func TestInitAndTypedUser(t *testing.T) {
 	s := serveApp(t, []web.Route{
 		{Pattern: `/notes/([0-9]+)`, Handler: web.Init(func(h *noteHandler) { h.store = st })},
 	}, web.Settings{})
-	_, body := s.get("/notes/1")
+	_, body := s.Get("/notes/1")
 	assert.Equal(t, "ann: buy milk typed", body)
 }

@@ -37,7 +37,7 @@ func TestCookies(t *testing.T) {
 			return nil
 		})},
 	}, web.Settings{})
-	resp, body := s.get("/set", "Cookie", "sent=hello")
+	resp, body := s.Get("/set", "Cookie", "sent=hello")
 	assert.Equal(t, "hello", body)
 	sc := resp.Header.Values("Set-Cookie")
 	require.Len(t, sc, 2)
@@ -45,10 +45,10 @@ func TestCookies(t *testing.T) {
 	for _, attr := range []string{"full=x", "Path=/p", "Domain=example.com", "Max-Age=60", "Secure", "HttpOnly", "SameSite=Strict"} {
 		assert.Contains(t, sc[1], attr)
 	}
-	resp, _ = s.get("/error")
+	resp, _ = s.Get("/error")
 	assert.Equal(t, 400, resp.StatusCode)
 	assert.Equal(t, []string{"kept=1; Path=/"}, resp.Header.Values("Set-Cookie"), "cookies survive an error page")
-	resp, _ = s.get("/clear")
+	resp, _ = s.Get("/clear")
 	c := resp.Header.Get("Set-Cookie")
 	assert.Contains(t, c, "plain=;")
 	assert.Contains(t, c, "Max-Age=0")
@@ -71,7 +71,7 @@ func TestSignedCookies(t *testing.T) {
 		})},
 	}
 	s := serveApp(t, routes, web.Settings{CookieSecret: "s3cret"}, ioloop.Config{Clock: clock})
-	resp, _ := s.get("/set")
+	resp, _ := s.Get("/set")
 	set := resp.Header.Get("Set-Cookie")
 	require.NotEmpty(t, set)
 	value := strings.TrimPrefix(strings.SplitN(set, ";", 2)[0], "user=")
@@ -79,7 +79,7 @@ func TestSignedCookies(t *testing.T) {
 	assert.Contains(t, set, "Expires=")
 
 	get := func(cookie string) string {
-		req, _ := http.NewRequest("GET", s.base+"/get", nil)
+		req, _ := http.NewRequest("GET", s.URL+"/get", nil)
 		req.Header.Set("Cookie", "user="+cookie)
 		resp, err := http.DefaultTransport.RoundTrip(req)
 		require.NoError(t, err)
@@ -136,7 +136,7 @@ func (h *xsrfPage) Post(co *gen.Co) error { return h.Write("accepted") }
 
 func TestXSRF(t *testing.T) {
 	s := serveApp(t, []web.Route{{Pattern: `/`, Handler: web.Make[xsrfPage]()}}, web.Settings{XSRFCookies: true})
-	resp, page := s.get("/")
+	resp, page := s.Get("/")
 	m := regexp.MustCompile(`name="_xsrf" value="([^"]+)"`).FindStringSubmatch(page)
 	require.Len(t, m, 2)
 	token := m[1]
@@ -144,7 +144,7 @@ func TestXSRF(t *testing.T) {
 	require.True(t, strings.HasPrefix(cookie, "_xsrf=2|"), cookie)
 
 	// A second page load masks the same token differently.
-	_, page2 := s.get("/")
+	_, page2 := s.Get("/")
 	token2 := regexp.MustCompile(`name="_xsrf" value="([^"]+)"`).FindStringSubmatch(page2)[1]
 	assert.NotEqual(t, token, token2)
 
@@ -165,12 +165,12 @@ func TestXSRF(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			resp, body := s.do("POST", "/", c.body, c.hdr...)
+			resp, body := s.Do("POST", "/", c.body, c.hdr...)
 			assert.Equal(t, c.status, resp.StatusCode, body)
 		})
 	}
 	t.Run("no cookie", func(t *testing.T) {
-		req, _ := http.NewRequest("POST", s.base+"/", strings.NewReader(form(token)))
+		req, _ := http.NewRequest("POST", s.URL+"/", strings.NewReader(form(token)))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		resp, err := http.DefaultTransport.RoundTrip(req)
 		require.NoError(t, err)
@@ -194,12 +194,12 @@ func (h *userHandler) Post(co *gen.Co) error { return h.Write("posted") }
 func TestAuthenticated(t *testing.T) {
 	s := serveApp(t, []web.Route{{Pattern: `/admin`, Handler: web.Authenticated(web.Make[userHandler]())}},
 		web.Settings{LoginURL: "/login"})
-	resp, _ := s.get("/admin?tab=1")
+	resp, _ := s.Get("/admin?tab=1")
 	assert.Equal(t, 302, resp.StatusCode)
 	assert.Equal(t, "/login?next=%2Fadmin%3Ftab%3D1", resp.Header.Get("Location"))
-	resp, _ = s.do("POST", "/admin", "x")
+	resp, _ = s.Do("POST", "/admin", "x")
 	assert.Equal(t, 403, resp.StatusCode)
-	resp, body := s.get("/admin", "Cookie", "user=ann")
+	resp, body := s.Get("/admin", "Cookie", "user=ann")
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "hello ann", body)
 }

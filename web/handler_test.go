@@ -44,44 +44,44 @@ func TestRoutingAndPathArgs(t *testing.T) {
 		{Pattern: `/sleep`, Handler: web.Make[sleepyHandler]()},
 	}, web.Settings{})
 
-	resp, body := s.get("/")
+	resp, body := s.Get("/")
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "Hello, world", body)
 	assert.Equal(t, "text/html; charset=UTF-8", resp.Header.Get("Content-Type"))
 
-	_, body = s.get("/story/42/a%20b")
+	_, body = s.Get("/story/42/a%20b")
 	assert.Equal(t, "story [42 a b] id=42", body)
 
-	resp, body = s.get("/sleep")
+	resp, body = s.Get("/sleep")
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "application/json; charset=UTF-8", resp.Header.Get("Content-Type"))
 	var v map[string]bool
 	require.NoError(t, json.Unmarshal([]byte(body), &v))
 	assert.True(t, v["slept"])
 
-	resp, body = s.get("/nowhere")
+	resp, body = s.Get("/nowhere")
 	assert.Equal(t, 404, resp.StatusCode)
 	assert.Contains(t, body, "404: Not Found")
 
-	resp, _ = s.get("/story/x/y") // the pattern must match the whole path
+	resp, _ = s.Get("/story/x/y") // the pattern must match the whole path
 	assert.Equal(t, 404, resp.StatusCode)
 
-	u, err := s.app.ReverseURL("story", 7, "a b")
+	u, err := s.App.ReverseURL("story", 7, "a b")
 	require.NoError(t, err)
 	assert.Equal(t, "/story/7/a%20b", u)
-	_, err = s.app.ReverseURL("story", 7)
+	_, err = s.App.ReverseURL("story", 7)
 	assert.Error(t, err)
-	_, err = s.app.ReverseURL("nope")
+	_, err = s.App.ReverseURL("nope")
 	assert.Error(t, err)
 }
 
 func TestMethodNotAllowedAndHead(t *testing.T) {
 	s := serveApp(t, []web.Route{{Pattern: `/`, Handler: web.Make[helloHandler]()}}, web.Settings{})
-	resp, _ := s.do("POST", "/", "x")
+	resp, _ := s.Do("POST", "/", "x")
 	assert.Equal(t, http.StatusMethodNotAllowed, resp.StatusCode)
 	assert.Equal(t, "GET, HEAD", resp.Header.Get("Allow"))
 
-	resp, body := s.do("HEAD", "/", "")
+	resp, body := s.Do("HEAD", "/", "")
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "", body)
 	assert.Equal(t, int64(len("Hello, world")), resp.ContentLength)

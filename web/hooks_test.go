@@ -40,18 +40,18 @@ func TestTemplates(t *testing.T) {
 		{Pattern: `/`, Handler: web.Make[renderHandler]()},
 		{Pattern: `/item/([0-9]+)`, Handler: web.Make[helloHandler](), Name: "item"},
 	}, settings)
-	looptest.Logs(s.loop).Allow(t, slog.LevelError, `request`)
-	resp, body := s.get("/")
+	looptest.Logs(s.Loop).Allow(t, slog.LevelError, `request`)
+	resp, body := s.Get("/")
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Contains(t, body, "<title>Page One</title>")
 	assert.Contains(t, body, "<p>&lt;b&gt;hi&lt;/b&gt;</p>", "html/template escapes")
 	assert.Contains(t, body, `<input type="hidden" name="_xsrf" value="2|`)
 	assert.Contains(t, body, `<a href="/item/7">ONE</a>`)
-	_, body = s.get("/?t=other.html")
+	_, body = s.Get("/?t=other.html")
 	assert.Equal(t, "<html><head><title>Default</title></head><body>other ann</body></html>\n\n", body)
 
 	for _, name := range []string{"broken.html", "fails.html", "nope.html"} {
-		resp, body = s.get("/?t=" + name)
+		resp, body = s.Get("/?t=" + name)
 		assert.Equal(t, 500, resp.StatusCode, name)
 		assert.NotContains(t, body, name, "no details outside debug")
 	}
@@ -64,18 +64,18 @@ func TestTemplatesReloadInDebug(t *testing.T) {
 	render := handle(func(h *funcHandler, co *gen.Co) error { return h.Render("p.html", "x") })
 	debug := serveApp(t, []web.Route{{Pattern: `/`, Handler: render}}, web.Settings{TemplatePath: dir, Debug: true})
 	cached := serveApp(t, []web.Route{{Pattern: `/`, Handler: render}}, web.Settings{TemplatePath: dir})
-	_, b := debug.get("/")
+	_, b := debug.Get("/")
 	assert.Equal(t, "v1 x", b)
-	_, b = cached.get("/")
+	_, b = cached.Get("/")
 	assert.Equal(t, "v1 x", b)
 	require.NoError(t, os.WriteFile(page, []byte("v2 {{.}} {{if}}"), 0o644))
-	resp, b := debug.get("/")
+	resp, b := debug.Get("/")
 	assert.Equal(t, 500, resp.StatusCode)
 	assert.Contains(t, b, "p.html", "debug pages show the template error")
 	require.NoError(t, os.WriteFile(page, []byte("v2 {{.}}"), 0o644))
-	_, b = debug.get("/")
+	_, b = debug.Get("/")
 	assert.Equal(t, "v2 x", b)
-	_, b = cached.get("/")
+	_, b = cached.Get("/")
 	assert.Equal(t, "v1 x", b)
 }
 
@@ -102,19 +102,19 @@ func (h *lifeHandler) SupportedMethods() []string { return []string{"GET"} }
 func TestLifecycleHooks(t *testing.T) {
 	var log []string // loop-owned; read after each response
 	s := serveApp(t, []web.Route{{Pattern: `/.*`, Handler: func() web.Handler { return &lifeHandler{log: &log} }}}, web.Settings{})
-	looptest.Logs(s.loop).Allow(t, slog.LevelWarn, `request`)
+	looptest.Logs(s.Loop).Allow(t, slog.LevelWarn, `request`)
 	snapshot := func() []string {
 		ch := make(chan []string)
-		s.loop.AddCallback(func() { ch <- append([]string(nil), log...); log = log[:0] })
+		s.Loop.AddCallback(func() { ch <- append([]string(nil), log...); log = log[:0] })
 		return <-ch
 	}
-	_, body := s.get("/go")
+	_, body := s.Get("/go")
 	assert.Equal(t, "ok", body)
 	assert.Equal(t, []string{"prepare", "get", "finish /go"}, snapshot())
-	_, body = s.get("/stop")
+	_, body = s.Get("/stop")
 	assert.Equal(t, "stopped in prepare", body)
 	assert.Equal(t, []string{"prepare", "finish /stop"}, snapshot())
-	resp, _ := s.do("POST", "/go", "x")
+	resp, _ := s.Do("POST", "/go", "x")
 	assert.Equal(t, 405, resp.StatusCode)
 	assert.Equal(t, "GET", resp.Header.Get("Allow"))
 	assert.Equal(t, []string{"finish /go"}, snapshot(), "no Prepare for an unsupported method")
@@ -143,7 +143,7 @@ func (h *pollHandler) OnFinish()          { h.closed <- "finished" }
 func TestOnConnectionCloseCancelsLongPoll(t *testing.T) {
 	closed := make(chan string, 4)
 	s := serveApp(t, []web.Route{{Pattern: `/poll`, Handler: func() web.Handler { return &pollHandler{closed: closed} }}}, web.Settings{})
-	c, err := net.Dial("tcp", strings.TrimPrefix(s.base, "http://"))
+	c, err := net.Dial("tcp", strings.TrimPrefix(s.URL, "http://"))
 	require.NoError(t, err)
 	fmt.Fprintf(c, "GET /poll HTTP/1.1\r\nHost: x\r\n\r\n")
 	// The server has the request once the handler is parked; then hang up.
@@ -189,17 +189,17 @@ func TestStreamRequestBody(t *testing.T) {
 			return h.Write(fmt.Sprint(len(h.Request.Body)))
 		})},
 	}, web.Settings{})
-	looptest.Logs(s.loop).Allow(t, slog.LevelWarn, `.`)
+	looptest.Logs(s.Loop).Allow(t, slog.LevelWarn, `.`)
 	body := strings.Repeat("x", 300_000)
-	resp, got := s.do("PUT", "/up", body)
+	resp, got := s.Do("PUT", "/up", body)
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "got 300000 bytes, body buffered: 0", got)
-	_, got = s.do("POST", "/plain", body)
+	_, got = s.Do("POST", "/plain", body)
 	assert.Equal(t, "300000", got, "other routes still get whole bodies")
 
 	// Too big: refused while it streams, and the connection closes.
-	req, _ := http.NewRequestWithContext(context.Background(), "PUT", s.base+"/up", strings.NewReader(strings.Repeat("y", 3<<20)))
-	resp, err := s.c.Do(req)
+	req, _ := http.NewRequestWithContext(context.Background(), "PUT", s.URL+"/up", strings.NewReader(strings.Repeat("y", 3<<20)))
+	resp, err := s.Client.Do(req)
 	if err == nil {
 		defer resp.Body.Close()
 		assert.Equal(t, 413, resp.StatusCode)
@@ -218,7 +218,7 @@ func TestHostRoutingAndDefaultHandler(t *testing.T) {
 		return h.Write("custom not found")
 	})})
 	raw := func(host, path string) string {
-		c, err := net.Dial("tcp", strings.TrimPrefix(s.base, "http://"))
+		c, err := net.Dial("tcp", strings.TrimPrefix(s.URL, "http://"))
 		require.NoError(t, err)
 		defer c.Close()
 		fmt.Fprintf(c, "GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", path, host)
@@ -238,10 +238,10 @@ func TestAccessLog(t *testing.T) {
 	s := serveApp(t, []web.Route{
 		{Pattern: `/ok`, Handler: web.Make[helloHandler]()},
 	}, web.Settings{})
-	ok := looptest.ExpectLog(t, s.loop, slog.LevelInfo, `request status=200 method=GET uri=/ok\?a=1 remote_ip=127\.0\.0\.1 duration=`)
-	nf := looptest.ExpectLog(t, s.loop, slog.LevelWarn, `request status=404 method=GET uri=/nope`)
-	s.get("/ok?a=1")
-	s.get("/nope")
+	ok := looptest.ExpectLog(t, s.Loop, slog.LevelInfo, `request status=200 method=GET uri=/ok\?a=1 remote_ip=127\.0\.0\.1 duration=`)
+	nf := looptest.ExpectLog(t, s.Loop, slog.LevelWarn, `request status=404 method=GET uri=/nope`)
+	s.Get("/ok?a=1")
+	s.Get("/nope")
 	assert.Equal(t, 1, ok.Count())
 	assert.Equal(t, 1, nf.Count())
 }
@@ -280,7 +280,7 @@ func TestPipelinedBehindStreamedUpload(t *testing.T) {
 		{Pattern: `/up`, Handler: web.Make[bigUpload]()},
 		{Pattern: `/hello`, Handler: web.Make[helloHandler]()},
 	}, web.Settings{Server: httpserver.Config{MaxBodySize: 1000}})
-	c, err := net.Dial("tcp", strings.TrimPrefix(s.base, "http://"))
+	c, err := net.Dial("tcp", strings.TrimPrefix(s.URL, "http://"))
 	require.NoError(t, err)
 	defer c.Close()
 	c.SetDeadline(time.Now().Add(10 * time.Second))

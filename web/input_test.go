@@ -63,7 +63,7 @@ func TestArguments(t *testing.T) {
 			if c.ctype != "" {
 				hdr = []string{"Content-Type", c.ctype}
 			}
-			resp, body := s.do(c.method, c.path, c.body, hdr...)
+			resp, body := s.Do(c.method, c.path, c.body, hdr...)
 			assert.Equal(t, c.status, resp.StatusCode, body)
 			if c.want != "" {
 				assert.JSONEq(t, c.want, body)
@@ -71,7 +71,7 @@ func TestArguments(t *testing.T) {
 		})
 	}
 	t.Run("missing says which", func(t *testing.T) {
-		_, body := s.get("/args")
+		_, body := s.Get("/args")
 		assert.Contains(t, body, "400: Bad Request")
 	})
 
@@ -83,12 +83,12 @@ func TestArguments(t *testing.T) {
 		require.NoError(t, err)
 		fw.Write([]byte("file body"))
 		mw.Close()
-		resp, body := s.do("POST", "/upload", buf.String(), "Content-Type", mw.FormDataContentType())
+		resp, body := s.Do("POST", "/upload", buf.String(), "Content-Type", mw.FormDataContentType())
 		assert.Equal(t, 200, resp.StatusCode, body)
 		assert.JSONEq(t, `{"name":"r.txt","type":"application/octet-stream","body":"file body","title":"report"}`, body)
 	})
 	t.Run("bad multipart", func(t *testing.T) {
-		resp, _ := s.do("POST", "/upload", "garbage", "Content-Type", "multipart/form-data; boundary=xyz")
+		resp, _ := s.Do("POST", "/upload", "garbage", "Content-Type", "multipart/form-data; boundary=xyz")
 		assert.Equal(t, 400, resp.StatusCode)
 	})
 }

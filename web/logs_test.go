@@ -31,25 +31,25 @@ func TestOneRecordPerFailedRequest(t *testing.T) {
 			return nil
 		})},
 	}, web.Settings{})
-	logs := looptest.Logs(s.loop)
+	logs := looptest.Logs(s.Loop)
 	logs.SetFailUnexpected(true) // a second record for a request fails the test
 	// A client error: one access record, with the reason Tornado logs.
-	looptest.ExpectLog(t, s.loop, slog.LevelWarn, `^request status=400 method=GET uri=/arg .* error=Missing argument q$`)
-	looptest.ExpectLog(t, s.loop, slog.LevelWarn, `^request status=410 method=GET uri=/gone .* error=story 7 was deleted$`)
+	looptest.ExpectLog(t, s.Loop, slog.LevelWarn, `^request status=400 method=GET uri=/arg .* error=Missing argument q$`)
+	looptest.ExpectLog(t, s.Loop, slog.LevelWarn, `^request status=410 method=GET uri=/gone .* error=story 7 was deleted$`)
 	// A panic: its own record, with the stack one frame per attribute
 	// (no escaped newlines), and the access record.
-	looptest.ExpectLog(t, s.loop, slog.LevelError, `^web: request failed method=GET uri=/panic status=500 error=panic: kaboom stack\.0=github\.com/gornado/gornado/web_test\.TestOneRecordPerFailedRequest\.func3\(.*\) \S+/logs_test\.go:\d+ stack\.1=`)
-	looptest.ExpectLog(t, s.loop, slog.LevelError, `^request status=500 method=GET uri=/panic `)
+	looptest.ExpectLog(t, s.Loop, slog.LevelError, `^web: request failed method=GET uri=/panic status=500 error=panic: kaboom stack\.0=github\.com/gornado/gornado/web_test\.TestOneRecordPerFailedRequest\.func3\(.*\) \S+/logs_test\.go:\d+ stack\.1=`)
+	looptest.ExpectLog(t, s.Loop, slog.LevelError, `^request status=500 method=GET uri=/panic `)
 
-	resp, _ := s.get("/arg")
+	resp, _ := s.Get("/arg")
 	assert.Equal(t, 400, resp.StatusCode)
-	resp, _ = s.get("/gone")
+	resp, _ = s.Get("/gone")
 	assert.Equal(t, 410, resp.StatusCode)
-	resp, _ = s.get("/panic")
+	resp, _ = s.Get("/panic")
 	assert.Equal(t, 500, resp.StatusCode)
 
 	// A 204 says nothing about a body it has not (Tornado 6.2).
-	resp, _ = s.get("/empty")
+	resp, _ = s.Get("/empty")
 	assert.Equal(t, 204, resp.StatusCode)
 	assert.Empty(t, resp.Header.Get("Content-Type"))
 }

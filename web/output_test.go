@@ -59,11 +59,11 @@ func TestErrorsAsValues(t *testing.T) {
 			return nil
 		})},
 	}, web.Settings{})
-	looptest.ExpectLog(t, s.loop, slog.LevelWarn, `user bob may not`)
-	looptest.ExpectLog(t, s.loop, slog.LevelError, `request failed.*db down`)
-	looptest.ExpectLog(t, s.loop, slog.LevelError, `request failed.*boom`)
-	looptest.Logs(s.loop).Allow(t, slog.LevelWarn, `request`)
-	looptest.Logs(s.loop).Allow(t, slog.LevelError, `request`)
+	looptest.ExpectLog(t, s.Loop, slog.LevelWarn, `user bob may not`)
+	looptest.ExpectLog(t, s.Loop, slog.LevelError, `request failed.*db down`)
+	looptest.ExpectLog(t, s.Loop, slog.LevelError, `request failed.*boom`)
+	looptest.Logs(s.Loop).Allow(t, slog.LevelWarn, `request`)
+	looptest.Logs(s.Loop).Allow(t, slog.LevelError, `request`)
 
 	cases := []struct {
 		path, body string
@@ -79,7 +79,7 @@ func TestErrorsAsValues(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.path, func(t *testing.T) {
-			resp, body := s.get(c.path)
+			resp, body := s.Get(c.path)
 			assert.Equal(t, c.status, resp.StatusCode)
 			assert.Equal(t, c.body, body)
 			if c.path == "/reason" {
@@ -93,8 +93,8 @@ func TestDebugErrorPageShowsTraceback(t *testing.T) {
 	s := serveApp(t, []web.Route{
 		{Pattern: `/panic`, Handler: handle(func(h *funcHandler, co *gen.Co) error { panic("kaboom") })},
 	}, web.Settings{Debug: true})
-	looptest.Logs(s.loop).Allow(t, slog.LevelError, `.`)
-	resp, body := s.get("/panic")
+	looptest.Logs(s.Loop).Allow(t, slog.LevelError, `.`)
+	resp, body := s.Get("/panic")
 	assert.Equal(t, 500, resp.StatusCode)
 	assert.Contains(t, body, "kaboom")
 	assert.Contains(t, body, "output_test.go") // the stack
@@ -110,7 +110,7 @@ func (h *customErrorHandler) WriteError(status int, err error) {
 
 func TestWriteErrorAndDefaultHeaders(t *testing.T) {
 	s := serveApp(t, []web.Route{{Pattern: `/`, Handler: web.Make[customErrorHandler]()}}, web.Settings{})
-	resp, body := s.get("/")
+	resp, body := s.Get("/")
 	assert.Equal(t, 404, resp.StatusCode)
 	assert.JSONEq(t, `{"code":404}`, body)
 	assert.Equal(t, "yes", resp.Header.Get("X-Default"))
@@ -132,7 +132,7 @@ func TestHeadersAndRedirect(t *testing.T) {
 		{Pattern: `/perm`, Handler: handle(func(h *funcHandler, co *gen.Co) error { return h.Redirect("/new", true) })},
 		{Pattern: `/old/(.*)`, Handler: web.NewRedirectHandler("/new/{0}", true)},
 	}, web.Settings{})
-	resp, _ := s.get("/h")
+	resp, _ := s.Get("/h")
 	assert.Equal(t, 201, resp.StatusCode)
 	assert.Equal(t, "1", resp.Header.Get("X-One"))
 	assert.Equal(t, []string{"a", "b"}, resp.Header.Values("X-Many"))
@@ -140,13 +140,13 @@ func TestHeadersAndRedirect(t *testing.T) {
 	assert.Equal(t, "a  Set-Cookie: pwned=1", resp.Header.Get("X-Evil"))
 	assert.Empty(t, resp.Cookies())
 
-	resp, _ = s.get("/a/b")
+	resp, _ = s.Get("/a/b")
 	assert.Equal(t, 302, resp.StatusCode)
 	assert.Equal(t, "/c?x=1", resp.Header.Get("Location"))
-	resp, _ = s.get("/perm")
+	resp, _ = s.Get("/perm")
 	assert.Equal(t, 301, resp.StatusCode)
 	assert.Equal(t, "/new", resp.Header.Get("Location"))
-	resp, _ = s.get("/old/photo%201?size=2")
+	resp, _ = s.Get("/old/photo%201?size=2")
 	assert.Equal(t, 301, resp.StatusCode)
 	assert.Equal(t, "/new/photo%201?size=2", resp.Header.Get("Location"))
 }
@@ -156,23 +156,23 @@ func TestETagAndNotModified(t *testing.T) {
 		{Pattern: `/`, Handler: web.Make[helloHandler]()},
 		{Pattern: `/post`, Handler: handle(func(h *funcHandler, co *gen.Co) error { return h.Write("posted") })},
 	}, web.Settings{})
-	resp, _ := s.get("/")
+	resp, _ := s.Get("/")
 	tag := resp.Header.Get("Etag")
 	require.NotEmpty(t, tag)
 	assert.True(t, strings.HasPrefix(tag, `"`) && strings.HasSuffix(tag, `"`))
 
-	resp, body := s.get("/", "If-None-Match", tag)
+	resp, body := s.Get("/", "If-None-Match", tag)
 	assert.Equal(t, 304, resp.StatusCode)
 	assert.Empty(t, body)
 	assert.Empty(t, resp.Header.Get("Content-Type"))
-	resp, _ = s.get("/", "If-None-Match", `"other", W/`+tag)
+	resp, _ = s.Get("/", "If-None-Match", `"other", W/`+tag)
 	assert.Equal(t, 304, resp.StatusCode)
-	resp, _ = s.get("/", "If-None-Match", "*")
+	resp, _ = s.Get("/", "If-None-Match", "*")
 	assert.Equal(t, 304, resp.StatusCode)
-	resp, _ = s.get("/", "If-None-Match", `"other"`)
+	resp, _ = s.Get("/", "If-None-Match", `"other"`)
 	assert.Equal(t, 200, resp.StatusCode)
 
-	resp, _ = s.do("POST", "/post", "x")
+	resp, _ = s.Do("POST", "/post", "x")
 	assert.Empty(t, resp.Header.Get("Etag"), "only GET and HEAD get an ETag")
 }
 
@@ -197,9 +197,9 @@ func TestGzipOutput(t *testing.T) {
 	}, web.Settings{Compress: true})
 	// Go's client asks for gzip and decodes it itself unless we ask.
 	get := func(path, ae string) (*http.Response, []byte) {
-		req, _ := http.NewRequest("GET", s.base+path, nil)
+		req, _ := http.NewRequest("GET", s.URL+path, nil)
 		req.Header.Set("Accept-Encoding", ae)
-		resp, err := s.c.Do(req)
+		resp, err := s.Client.Do(req)
 		require.NoError(t, err)
 		defer resp.Body.Close()
 		b, err := io.ReadAll(resp.Body)

@@ -43,7 +43,7 @@ func TestXSRFOverrideAndUnknownPaths(t *testing.T) {
 		{"/form", "Bearer ok", 403}, // the cookie check still guards the others
 		{"/missing", "", 404},       // an unknown path is not found, not forbidden
 	} {
-		resp, body := s.do("POST", tc.path, "x=1", "Content-Type", "application/x-www-form-urlencoded", "Authorization", tc.auth)
+		resp, body := s.Do("POST", tc.path, "x=1", "Content-Type", "application/x-www-form-urlencoded", "Authorization", tc.auth)
 		assert.Equal(t, tc.want, resp.StatusCode, "%s %q: %s", tc.path, tc.auth, body)
 	}
 }
@@ -53,10 +53,10 @@ func TestNotModifiedOnlyForGetAndHead(t *testing.T) {
 		h.SetHeader("Etag", `"v1"`)
 		return h.Write("the document")
 	})}}, web.Settings{})
-	resp, _ := s.get("/doc", "If-None-Match", `"v1"`)
+	resp, _ := s.Get("/doc", "If-None-Match", `"v1"`)
 	assert.Equal(t, 304, resp.StatusCode)
 	// A POST with the same validator is answered in full (RFC 9110 §13.1.2).
-	resp, body := s.do("POST", "/doc", "", "If-None-Match", `"v1"`)
+	resp, body := s.Do("POST", "/doc", "", "If-None-Match", `"v1"`)
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "the document", body)
 }
@@ -75,7 +75,7 @@ func (h *nilUserHandler) Get(co *gen.Co) error { return h.Write("secret") }
 func TestTypedNilUserIsNobody(t *testing.T) {
 	s := serveApp(t, []web.Route{{Pattern: `/admin`, Handler: web.Authenticated(web.Make[nilUserHandler]())}},
 		web.Settings{LoginURL: "/login"})
-	resp, body := s.get("/admin")
+	resp, body := s.Get("/admin")
 	assert.Equal(t, 302, resp.StatusCode, body)
 	assert.Equal(t, "/login?next=%2Fadmin", resp.Header.Get("Location"))
 	assert.NotContains(t, body, "secret")
@@ -91,7 +91,7 @@ func TestHostRoutingIgnoresCase(t *testing.T) {
 		"api.example.com:8080": "200 api",
 		"Www.Example.com":      "200 www",
 	} {
-		c, err := net.Dial("tcp", strings.TrimPrefix(s.base, "http://"))
+		c, err := net.Dial("tcp", strings.TrimPrefix(s.URL, "http://"))
 		require.NoError(t, err)
 		fmt.Fprintf(c, "GET / HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", host)
 		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
@@ -119,14 +119,14 @@ func TestOtherMethods(t *testing.T) {
 		{Pattern: `/dav`, Handler: web.Make[davHandler]()},
 		{Pattern: `/plain`, Handler: handle(func(h *funcHandler, co *gen.Co) error { return h.Write("plain") })},
 	}, web.Settings{})
-	resp, body := s.do("PROPFIND", "/dav", "")
+	resp, body := s.Do("PROPFIND", "/dav", "")
 	assert.Equal(t, 207, resp.StatusCode)
 	assert.Equal(t, "propfind", body)
-	resp, _ = s.do("POST", "/dav", "")
+	resp, _ = s.Do("POST", "/dav", "")
 	assert.Equal(t, 405, resp.StatusCode)
 	assert.Equal(t, "GET, PROPFIND", resp.Header.Get("Allow"))
 	// A handler that does not list it refuses it.
-	resp, _ = s.do("PROPFIND", "/plain", "")
+	resp, _ = s.Do("PROPFIND", "/plain", "")
 	assert.Equal(t, 405, resp.StatusCode)
 }
 
@@ -138,8 +138,8 @@ func TestNotModifiedHasTheStandardReason(t *testing.T) {
 		h.SetHeader("Etag", `"v1"`)
 		return h.Write("the document")
 	})}}, web.Settings{})
-	resp, _ := s.get("/doc")
+	resp, _ := s.Get("/doc")
 	assert.Equal(t, "200 Fine Thanks", resp.Status)
-	resp, _ = s.get("/doc", "If-None-Match", `"v1"`)
+	resp, _ = s.Get("/doc", "If-None-Match", `"v1"`)
 	assert.Equal(t, "304 Not Modified", resp.Status)
 }

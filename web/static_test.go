@@ -28,6 +28,7 @@ import (
 	"github.com/gornado/gornado/ioloop"
 	"github.com/gornado/gornado/looptest"
 	"github.com/gornado/gornado/web"
+	"github.com/gornado/gornado/webtest"
 )
 
 const helloText = "Hello, static"
@@ -73,27 +74,27 @@ func sha(s string) string {
 
 // rawGet sends a request with the target exactly as given (Go's client
 // would clean it) and returns the response with its body read.
-func (s *server) rawGet(target string, hdr ...string) (*http.Response, string) {
-	s.t.Helper()
-	conn, err := net.Dial("tcp", strings.TrimPrefix(s.base, "http://"))
-	require.NoError(s.t, err)
+func rawGet(s *webtest.Server, target string, hdr ...string) (*http.Response, string) {
+	s.T.Helper()
+	conn, err := net.Dial("tcp", strings.TrimPrefix(s.URL, "http://"))
+	require.NoError(s.T, err)
 	defer conn.Close()
 	req := "GET " + target + " HTTP/1.1\r\nHost: test\r\nConnection: close\r\n"
 	for i := 0; i+1 < len(hdr); i += 2 {
 		req += hdr[i] + ": " + hdr[i+1] + "\r\n"
 	}
 	_, err = io.WriteString(conn, req+"\r\n")
-	require.NoError(s.t, err)
+	require.NoError(s.T, err)
 	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
-	require.NoError(s.t, err)
+	require.NoError(s.T, err)
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
-	require.NoError(s.t, err)
+	require.NoError(s.T, err)
 	return resp, string(b)
 }
 
-func allowStaticLogs(t *testing.T, s *server) {
-	looptest.Logs(s.loop).Allow(t, slog.LevelWarn, `request|not in root|not a file|is a directory|two initial slashes`)
+func allowStaticLogs(t *testing.T, s *webtest.Server) {
+	looptest.Logs(s.Loop).Allow(t, slog.LevelWarn, `request|not in root|not a file|is a directory|two initial slashes`)
 }
 
 func TestStaticServesFiles(t *testing.T) {
@@ -134,7 +135,7 @@ func TestStaticServesFiles(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.path, func(t *testing.T) {
-			resp, body := s.get(c.path)
+			resp, body := s.Get(c.path)
 			assert.Equal(t, c.status, fmt.Sprint(resp.StatusCode))
 			assert.Equal(t, c.location, resp.Header.Get("Location"))
 			if c.status != "200" {
@@ -153,7 +154,7 @@ func TestStaticServesFiles(t *testing.T) {
 		})
 	}
 
-	resp, _ := s.do("POST", "/static/hello.txt", "x")
+	resp, _ := s.Do("POST", "/static/hello.txt", "x")
 	assert.Equal(t, http.StatusMethodNotAllowed, resp.StatusCode)
 	assert.Equal(t, "GET, HEAD", resp.Header.Get("Allow"))
 }
@@ -194,7 +195,7 @@ func TestStaticTraversal(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.target, func(t *testing.T) {
-			resp, body := s.rawGet(c.target)
+			resp, body := rawGet(s, c.target)
 			assert.Equal(t, c.status, resp.StatusCode)
 			assert.NotContains(t, body, "TOP SECRET")
 		})
@@ -202,7 +203,7 @@ func TestStaticTraversal(t *testing.T) {
 
 	// ".." that stays inside the root is only a path, as in Tornado.
 	for _, target := range []string{"/static/sub/../hello.txt", "/static/sub/%2e%2e/hello.txt", "/static/./hello.txt"} {
-		resp, body := s.rawGet(target)
+		resp, body := rawGet(s, target)
 		assert.Equal(t, 200, resp.StatusCode, target)
 		assert.Equal(t, helloText, body, target)
 	}
@@ -214,7 +215,7 @@ func TestStaticConditional(t *testing.T) {
 	require.NoError(t, os.Chtimes(filepath.Join(root, "hello.txt"), mod, mod.Add(500*time.Millisecond)))
 	s := serveApp(t, nil, web.Settings{StaticPath: root})
 
-	resp, _ := s.get("/static/hello.txt")
+	resp, _ := s.Get("/static/hello.txt")
 	etag := resp.Header.Get("Etag")
 	require.NotEmpty(t, etag)
 	assert.Equal(t, "Mon, 06 May 2024 07:08:09 GMT", resp.Header.Get("Last-Modified"))
@@ -240,7 +241,7 @@ func TestStaticConditional(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			resp, body := s.get("/static/hello.txt", c.hdr...)
+			resp, body := s.Get("/static/hello.txt", c.hdr...)
 			assert.Equal(t, c.status, resp.StatusCode)
 			if c.status == 304 {
 				assert.Empty(t, body)
@@ -255,7 +256,7 @@ func TestStaticConditional(t *testing.T) {
 
 	// A new content is a new ETag.
 	require.NoError(t, os.WriteFile(filepath.Join(root, "hello.txt"), []byte("changed"), 0o644))
-	resp, body := s.get("/static/hello.txt", "If-None-Match", etag)
+	resp, body := s.Get("/static/hello.txt", "If-None-Match", etag)
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "changed", body)
 	assert.Equal(t, `"`+sha("changed")[:32]+`"`, resp.Header.Get("Etag"))
@@ -264,7 +265,7 @@ func TestStaticConditional(t *testing.T) {
 func TestStaticRange(t *testing.T) {
 	root := staticTree(t)
 	s := serveApp(t, nil, web.Settings{StaticPath: root})
-	resp, _ := s.get("/static/hello.txt")
+	resp, _ := s.Get("/static/hello.txt")
 	etag, lastMod := resp.Header.Get("Etag"), resp.Header.Get("Last-Modified")
 	n := len(helloText) // 13
 
@@ -304,7 +305,7 @@ func TestStaticRange(t *testing.T) {
 			if c.ifRange != "" {
 				hdr = append(hdr, "If-Range", c.ifRange)
 			}
-			resp, body := s.get("/static/hello.txt", hdr...)
+			resp, body := s.Get("/static/hello.txt", hdr...)
 			assert.Equal(t, c.status, resp.StatusCode)
 			assert.Equal(t, c.body, body)
 			assert.Equal(t, c.cr, resp.Header.Get("Content-Range"))
@@ -319,7 +320,7 @@ func TestStaticRange(t *testing.T) {
 	}
 	_ = n
 
-	resp, body := s.get("/static/empty.txt", "Range", "bytes=0-")
+	resp, body := s.Get("/static/empty.txt", "Range", "bytes=0-")
 	assert.Equal(t, 416, resp.StatusCode)
 	assert.Equal(t, "bytes */0", resp.Header.Get("Content-Range"))
 	assert.Empty(t, body)
@@ -343,7 +344,7 @@ func TestStaticBigFile(t *testing.T) {
 	want := writeBig(t, filepath.Join(root, "big.bin"), size)
 	s := serveApp(t, nil, web.Settings{StaticPath: root})
 
-	resp, body := s.get("/static/big.bin")
+	resp, body := s.Get("/static/big.bin")
 	require.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, int64(size), resp.ContentLength)
 	assert.Empty(t, resp.TransferEncoding, "sent with Content-Length, not chunked")
@@ -351,7 +352,7 @@ func TestStaticBigFile(t *testing.T) {
 
 	// A range across several chunks, from the middle.
 	start, end := 100000, 3<<20+7
-	resp, body = s.get("/static/big.bin", "Range", fmt.Sprintf("bytes=%d-%d", start, end))
+	resp, body = s.Get("/static/big.bin", "Range", fmt.Sprintf("bytes=%d-%d", start, end))
 	require.Equal(t, 206, resp.StatusCode)
 	assert.Equal(t, fmt.Sprintf("bytes %d-%d/%d", start, end, size), resp.Header.Get("Content-Range"))
 	assert.Equal(t, int64(end-start+1), resp.ContentLength)
@@ -359,7 +360,7 @@ func TestStaticBigFile(t *testing.T) {
 
 	// Several clients at once, one of them gone after the first bytes:
 	// the others get every byte, and nothing leaks (looptest checks).
-	conn, err := net.Dial("tcp", strings.TrimPrefix(s.base, "http://"))
+	conn, err := net.Dial("tcp", strings.TrimPrefix(s.URL, "http://"))
 	require.NoError(t, err)
 	_, err = io.WriteString(conn, "GET /static/big.bin HTTP/1.1\r\nHost: x\r\n\r\n")
 	require.NoError(t, err)
@@ -370,7 +371,7 @@ func TestStaticBigFile(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 3 {
 		wg.Go(func() {
-			resp, err := s.c.Get(s.base + "/static/big.bin")
+			resp, err := s.Client.Get(s.URL + "/static/big.bin")
 			if !assert.NoError(t, err) {
 				return
 			}
@@ -391,21 +392,21 @@ func TestStaticHead(t *testing.T) {
 	s := serveApp(t, nil, web.Settings{StaticPath: root})
 
 	for _, p := range []string{"/static/hello.txt", "/static/big.bin"} {
-		get, _ := s.get(p)
-		resp, body := s.do("HEAD", p, "")
+		get, _ := s.Get(p)
+		resp, body := s.Do("HEAD", p, "")
 		assert.Equal(t, 200, resp.StatusCode)
 		assert.Empty(t, body)
 		assert.Equal(t, get.ContentLength, resp.ContentLength)
 		assert.Equal(t, get.Header.Get("Etag"), resp.Header.Get("Etag"))
 		assert.Equal(t, get.Header.Get("Content-Type"), resp.Header.Get("Content-Type"))
 	}
-	resp, _ := s.do("HEAD", "/static/hello.txt", "", "Range", "bytes=0-4")
+	resp, _ := s.Do("HEAD", "/static/hello.txt", "", "Range", "bytes=0-4")
 	assert.Equal(t, 206, resp.StatusCode)
 	assert.Equal(t, int64(5), resp.ContentLength)
 
 	// Two HEADs and a GET on one connection: nothing of a body is expected
 	// after a HEAD, and the connection stays open.
-	conn, err := net.Dial("tcp", strings.TrimPrefix(s.base, "http://"))
+	conn, err := net.Dial("tcp", strings.TrimPrefix(s.URL, "http://"))
 	require.NoError(t, err)
 	defer conn.Close()
 	_, err = io.WriteString(conn, "HEAD /static/big.bin HTTP/1.1\r\nHost: x\r\n\r\n"+
@@ -433,12 +434,12 @@ func TestStaticCacheHeaders(t *testing.T) {
 	now := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
 	s := serveApp(t, nil, web.Settings{StaticPath: root}, ioloop.Config{Clock: looptest.NewFakeClock(now)})
 
-	resp, _ := s.get("/static/hello.txt?v=abcde")
+	resp, _ := s.Get("/static/hello.txt?v=abcde")
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "max-age=31536000", resp.Header.Get("Cache-Control"))
 	assert.Equal(t, "Fri, 02 Jan 2026 03:04:05 GMT", resp.Header.Get("Expires"))
 
-	resp, _ = s.get("/static/hello.txt?x=1")
+	resp, _ = s.Get("/static/hello.txt?x=1")
 	assert.Empty(t, resp.Header.Get("Cache-Control"))
 	assert.Empty(t, resp.Header.Get("Expires"))
 }
@@ -448,17 +449,17 @@ func TestStaticURL(t *testing.T) {
 		t.Run(fmt.Sprint("debug=", debug), func(t *testing.T) {
 			root := staticTree(t)
 			s := serveApp(t, nil, web.Settings{StaticPath: root, Debug: debug, StaticURLPrefix: "/assets/"})
-			u, err := s.app.StaticURL("hello.txt")
+			u, err := s.App.StaticURL("hello.txt")
 			require.NoError(t, err)
 			assert.Equal(t, "/assets/hello.txt?v="+sha(helloText)[:5], u)
 
-			resp, body := s.get(u)
+			resp, body := s.Get(u)
 			assert.Equal(t, 200, resp.StatusCode)
 			assert.Equal(t, helloText, body)
 			assert.Equal(t, "max-age=31536000", resp.Header.Get("Cache-Control"))
 
 			require.NoError(t, os.WriteFile(filepath.Join(root, "hello.txt"), []byte("new content"), 0o644))
-			u2, err := s.app.StaticURL("hello.txt")
+			u2, err := s.App.StaticURL("hello.txt")
 			require.NoError(t, err)
 			if debug {
 				assert.Equal(t, "/assets/hello.txt?v="+sha("new content")[:5], u2, "debug mode hashes every time")
@@ -466,21 +467,21 @@ func TestStaticURL(t *testing.T) {
 				assert.Equal(t, u, u2, "the hash is cached")
 			}
 			// The ETag follows the content either way.
-			resp, body = s.get("/assets/hello.txt")
+			resp, body = s.Get("/assets/hello.txt")
 			assert.Equal(t, "new content", body)
 			assert.Equal(t, `"`+sha("new content")[:32]+`"`, resp.Header.Get("Etag"))
 
-			u, err = s.app.StaticURL("sub/deep/a.txt")
+			u, err = s.App.StaticURL("sub/deep/a.txt")
 			require.NoError(t, err)
 			assert.Equal(t, "/assets/sub/deep/a.txt?v="+sha("deep a")[:5], u)
 
-			looptest.Logs(s.loop).Expect(t, slog.LevelError, `could not open static file path=missing.css`)
-			u, err = s.app.StaticURL("missing.css")
+			looptest.Logs(s.Loop).Expect(t, slog.LevelError, `could not open static file path=missing.css`)
+			u, err = s.App.StaticURL("missing.css")
 			require.NoError(t, err)
 			assert.Equal(t, "/assets/missing.css", u, "a missing file has no version, as in Tornado")
 
 			for _, bad := range []string{"../secret.txt", "/etc/passwd", "a\\..\\..\\b"} {
-				_, err = s.app.StaticURL(bad)
+				_, err = s.App.StaticURL(bad)
 				var he *web.HTTPError
 				assert.ErrorAs(t, err, &he, bad)
 			}
@@ -526,33 +527,33 @@ func TestStaticFS(t *testing.T) {
 	}, web.Settings{StaticFS: fsys})
 	allowStaticLogs(t, s)
 
-	resp, body := s.get("/static/hello.txt")
+	resp, body := s.Get("/static/hello.txt")
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, helloText, body)
 	assert.Equal(t, httputil.FormatDate(mod), resp.Header.Get("Last-Modified"))
 
-	resp, body = s.get("/static/hello.txt", "Range", "bytes=7-")
+	resp, body = s.Get("/static/hello.txt", "Range", "bytes=7-")
 	assert.Equal(t, 206, resp.StatusCode)
 	assert.Equal(t, "static", body)
 
-	resp, _ = s.get("/robots.txt")
+	resp, _ = s.Get("/robots.txt")
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Empty(t, resp.Header.Get("Last-Modified"), "no modification time, no Last-Modified")
-	resp, _ = s.get("/robots.txt", "If-Modified-Since", httputil.FormatDate(time.Now()))
+	resp, _ = s.Get("/robots.txt", "If-Modified-Since", httputil.FormatDate(time.Now()))
 	assert.Equal(t, 200, resp.StatusCode, "no modification time, no 304 by date")
 
-	resp, _ = s.get("/d/docs")
+	resp, _ = s.Get("/d/docs")
 	assert.Equal(t, 301, resp.StatusCode)
 	assert.Equal(t, "/d/docs/", resp.Header.Get("Location"))
-	resp, body = s.get("/d/docs/")
+	resp, body = s.Get("/d/docs/")
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "<h1>docs</h1>", body)
-	resp, _ = s.get("/d/docs/guide/")
+	resp, _ = s.Get("/d/docs/guide/")
 	assert.Equal(t, 404, resp.StatusCode)
-	resp, _ = s.get("/d/docs/guide/x.json")
+	resp, _ = s.Get("/d/docs/guide/x.json")
 	assert.Equal(t, "application/json", resp.Header.Get("Content-Type"))
 
-	u, err := s.app.StaticURL("hello.txt")
+	u, err := s.App.StaticURL("hello.txt")
 	require.NoError(t, err)
 	assert.Equal(t, "/static/hello.txt?v="+sha(helloText)[:5], u)
 }
@@ -569,7 +570,7 @@ func TestStaticCompressAndExtraHeaders(t *testing.T) {
 	}, web.Settings{StaticPath: root, Compress: true})
 
 	for _, p := range []string{"/static/big.css", "/static/style.css"} {
-		resp, body := s.get(p) // Go's client asks for gzip and decodes it
+		resp, body := s.Get(p) // Go's client asks for gzip and decodes it
 		assert.Equal(t, 200, resp.StatusCode)
 		assert.Equal(t, "Accept-Encoding", resp.Header.Get("Vary"))
 		if p == "/static/big.css" {
@@ -580,12 +581,12 @@ func TestStaticCompressAndExtraHeaders(t *testing.T) {
 
 	// A part is sent as is: Content-Range counts the file's own bytes.
 	// (Go's client asks no gzip with a Range: ask explicitly.)
-	resp, body := s.get("/static/big.css", "Range", "bytes=100-70099", "Accept-Encoding", "gzip")
+	resp, body := s.Get("/static/big.css", "Range", "bytes=100-70099", "Accept-Encoding", "gzip")
 	assert.Equal(t, 206, resp.StatusCode)
 	assert.Empty(t, resp.Header.Get("Content-Encoding"))
 	assert.Equal(t, css[100:70100], body)
 
-	resp, body = s.get("/x/sub/deep/a.txt?v=1")
+	resp, body = s.Get("/x/sub/deep/a.txt?v=1")
 	assert.Equal(t, "deep a", body)
 	assert.Equal(t, "sub/deep/a.txt", resp.Header.Get("X-Static-Name"))
 	assert.Equal(t, "no-cache", resp.Header.Get("Cache-Control"), "ExtraHeaders has the last word")
@@ -601,7 +602,7 @@ func TestStaticURLInTemplate(t *testing.T) {
 	s := serveApp(t, []web.Route{
 		{Pattern: `/`, Handler: web.Make[staticPage]()},
 	}, web.Settings{StaticPath: root, TemplateFS: tpl})
-	_, body := s.get("/")
+	_, body := s.Get("/")
 	assert.Equal(t, `<link href="/static/style.css?v=`+sha("body { color: red }")[:5]+`">`, body)
 }
 
@@ -615,7 +616,7 @@ func TestStaticNotRegular(t *testing.T) {
 	}, web.Settings{StaticPath: root})
 	allowStaticLogs(t, s)
 	for _, p := range []string{"/static/pipe", "/files/sub/../", "/files/"} {
-		resp, _ := s.get(p)
+		resp, _ := s.Get(p)
 		assert.Equal(t, 403, resp.StatusCode, p)
 	}
 }

@@ -40,11 +40,11 @@ func TestMountedHandlerDoesNotBlockTheLoop(t *testing.T) {
 	var order []string
 	slowDone := make(chan string)
 	go func() {
-		_, body := s.get("/slow")
+		_, body := s.Get("/slow")
 		slowDone <- body
 	}()
 	waitFor(t, started, "the mounted handler")
-	_, body := s.get("/fast") // answered while the mounted handler blocks
+	_, body := s.Get("/fast") // answered while the mounted handler blocks
 	order = append(order, body)
 	close(release)
 	order = append(order, <-slowDone)
@@ -67,33 +67,33 @@ func TestMountedSleepingHandlerAndFileServer(t *testing.T) {
 	}, web.Settings{})
 	done := make(chan string, 2)
 	go func() {
-		_, body := s.get("/sleep")
+		_, body := s.Get("/sleep")
 		done <- body
 	}()
 	waitFor(t, sleeping, "the sleeping handler")
 	go func() {
-		_, body := s.get("/fast")
+		_, body := s.Get("/fast")
 		done <- body
 	}()
 	// The native route answers while the worker sleeps: it finishes first.
 	assert.Equal(t, "Hello, world", <-done)
 	assert.Equal(t, "slept", <-done)
 
-	resp, body := s.get("/files/hello.txt")
+	resp, body := s.Get("/files/hello.txt")
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "hello from disk\n", body)
 	assert.Equal(t, "text/plain; charset=utf-8", resp.Header.Get("Content-Type"))
 	assert.NotEmpty(t, resp.Header.Get("Last-Modified"))
 
-	resp, body = s.do("HEAD", "/files/hello.txt", "")
+	resp, body = s.Do("HEAD", "/files/hello.txt", "")
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "", body)
 	assert.Equal(t, int64(len("hello from disk\n")), resp.ContentLength)
 
-	resp, _ = s.get("/files/hello.txt", "If-Modified-Since", resp.Header.Get("Last-Modified"))
+	resp, _ = s.Get("/files/hello.txt", "If-Modified-Since", resp.Header.Get("Last-Modified"))
 	assert.Equal(t, http.StatusNotModified, resp.StatusCode)
 
-	resp, _ = s.get("/files/missing.txt")
+	resp, _ = s.Get("/files/missing.txt")
 	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
 }
 
@@ -137,14 +137,14 @@ func TestMountedRequestAndResponsePassThrough(t *testing.T) {
 		{Pattern: `/status`, Handler: mountH(t, statuses)},
 	}, web.Settings{})
 	// Mounted handlers write the access log as native ones do.
-	looptest.ExpectLog(t, s.loop, slog.LevelInfo, `^request status=201 method=GET uri=/status\?code=201&body=made remote_ip=127.0.0.1 duration=`)
-	looptest.ExpectLog(t, s.loop, slog.LevelWarn, `^request status=404 method=GET uri=/status\?code=404`)
+	looptest.ExpectLog(t, s.Loop, slog.LevelInfo, `^request status=201 method=GET uri=/status\?code=201&body=made remote_ip=127.0.0.1 duration=`)
+	looptest.ExpectLog(t, s.Loop, slog.LevelWarn, `^request status=404 method=GET uri=/status\?code=404`)
 
-	req, err := http.NewRequest("PUT", s.base+"/echo/a%20b?q=1", strings.NewReader("payload"))
+	req, err := http.NewRequest("PUT", s.URL+"/echo/a%20b?q=1", strings.NewReader("payload"))
 	require.NoError(t, err)
 	req.Header.Add("X-Multi", "one")
 	req.Header.Add("X-Multi", "two")
-	resp, err := s.c.Do(req)
+	resp, err := s.Client.Do(req)
 	require.NoError(t, err)
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
@@ -174,7 +174,7 @@ func TestMountedRequestAndResponsePassThrough(t *testing.T) {
 			if m == "" {
 				m = "GET"
 			}
-			resp, body := s.do(m, "/status?"+tc.query, "")
+			resp, body := s.Do(m, "/status?"+tc.query, "")
 			assert.Equal(t, tc.code, resp.StatusCode)
 			assert.Equal(t, tc.body, body)
 			if tc.ctype != "" {
@@ -209,7 +209,7 @@ func TestMountedStreamingResponse(t *testing.T) {
 		{Pattern: `/large`, Handler: mountH(t, large)},
 	}, web.Settings{})
 
-	resp, err := s.c.Get(s.base + "/stream")
+	resp, err := s.Client.Get(s.URL + "/stream")
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	assert.Equal(t, []string{"chunked"}, resp.TransferEncoding)
@@ -224,7 +224,7 @@ func TestMountedStreamingResponse(t *testing.T) {
 	require.NoError(t, sc.Err())
 	assert.Equal(t, chunks, n)
 
-	_, body := s.get("/large")
+	_, body := s.Get("/large")
 	assert.True(t, body == string(big), "the large body arrived intact (%d of %d bytes)", len(body), len(big))
 }
 
@@ -245,32 +245,32 @@ func TestMountedPanicAnswers500(t *testing.T) {
 			panic("late boom")
 		}))},
 	}, web.Settings{})
-	looptest.ExpectLog(t, s.loop, slog.LevelError, `mounted handler panicked .*panic=boom`)
-	looptest.ExpectLog(t, s.loop, slog.LevelError, `mounted handler panicked .*panic=late boom`)
-	logs := looptest.Logs(s.loop)
+	looptest.ExpectLog(t, s.Loop, slog.LevelError, `mounted handler panicked .*panic=boom`)
+	looptest.ExpectLog(t, s.Loop, slog.LevelError, `mounted handler panicked .*panic=late boom`)
+	logs := looptest.Logs(s.Loop)
 	logs.Allow(t, slog.LevelError, `^request status=500`)
 	logs.Allow(t, slog.LevelWarn, `aborted a response already started`)
 	logs.Allow(t, slog.LevelError, `mounted handler's response`)
 
-	resp, body := s.get("/panic")
+	resp, body := s.Get("/panic")
 	assert.Equal(t, 500, resp.StatusCode)
 	assert.Equal(t, "500: Internal Server Error\n", body)
 	assert.Empty(t, resp.Header.Get("X-Before"))
 
-	resp, _ = s.get("/abort") // not logged as a panic
+	resp, _ = s.Get("/abort") // not logged as a panic
 	assert.Equal(t, 500, resp.StatusCode)
 	assert.True(t, resp.Close)
 
 	// Headers went out: the response is cut short, the client sees an
 	// error rather than a complete body.
-	resp, err := s.c.Get(s.base + "/late")
+	resp, err := s.Client.Get(s.URL + "/late")
 	require.NoError(t, err)
 	assert.Equal(t, 200, resp.StatusCode)
 	_, err = io.ReadAll(resp.Body)
 	resp.Body.Close()
 	assert.Error(t, err)
 
-	_, body = s.get("/abort-not-routed")
+	_, body = s.Get("/abort-not-routed")
 	assert.Contains(t, body, "404")
 }
 
@@ -283,7 +283,7 @@ func TestMountedClientDisconnectCancelsContext(t *testing.T) {
 			close(cancelled)
 		}))},
 	}, web.Settings{})
-	conn, err := net.Dial("tcp", strings.TrimPrefix(s.base, "http://"))
+	conn, err := net.Dial("tcp", strings.TrimPrefix(s.URL, "http://"))
 	require.NoError(t, err)
 	_, err = io.WriteString(conn, "GET /wait HTTP/1.1\r\nHost: x\r\n\r\n")
 	require.NoError(t, err)
@@ -309,20 +309,20 @@ func TestMountedHandlerWithoutWorkersAnswers503(t *testing.T) {
 	})
 	_, route := mount(t, h, nethttp.Config{Executor: exec})
 	s := serveApp(t, []web.Route{{Pattern: `/h`, Handler: route}}, web.Settings{})
-	looptest.Logs(s.loop).Allow(t, slog.LevelError, `^request status=503`)
+	looptest.Logs(s.Loop).Allow(t, slog.LevelError, `^request status=503`)
 	t.Cleanup(func() { exec.Shutdown(false, time.Second) })
 
 	// The only worker is busy: the second request waits in the queue,
 	// and is answered 503 when the pool drops it.
 	firstDone := make(chan string)
 	go func() {
-		_, body := s.get("/h")
+		_, body := s.Get("/h")
 		firstDone <- body
 	}()
 	waitFor(t, started, "the first request")
 	secondDone := make(chan int)
 	go func() {
-		resp, _ := s.get("/h")
+		resp, _ := s.Get("/h")
 		secondDone <- resp.StatusCode
 	}()
 	waitUntil(t, "the second request to queue", func() bool { return exec.QueueDepth() == 1 })
@@ -335,11 +335,11 @@ func TestMountedHandlerWithoutWorkersAnswers503(t *testing.T) {
 	// answer 503 too.
 	c2, route2 := mount(t, h, nethttp.Config{})
 	s2 := serveApp(t, []web.Route{{Pattern: `/h`, Handler: route2}}, web.Settings{})
-	looptest.Logs(s2.loop).Allow(t, slog.LevelError, `^request status=503`)
-	_, body := s2.get("/h")
+	looptest.Logs(s2.Loop).Allow(t, slog.LevelError, `^request status=503`)
+	_, body := s2.Get("/h")
 	assert.Equal(t, "ran", body)
 	require.NoError(t, c2.Close())
-	resp, _ := s2.get("/h")
+	resp, _ := s2.Get("/h")
 	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
 }
 

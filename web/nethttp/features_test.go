@@ -45,7 +45,7 @@ func TestBackpressure(t *testing.T) {
 	}), nethttp.Config{TempDir: t.TempDir()})
 	s := serveApp(t, []web.Route{{Pattern: `/big`, Handler: route}}, web.Settings{})
 
-	conn, err := net.Dial("tcp", s.addr)
+	conn, err := net.Dial("tcp", s.Addr)
 	require.NoError(t, err)
 	defer conn.Close()
 	require.NoError(t, conn.(*net.TCPConn).SetReadBuffer(16<<10))
@@ -116,7 +116,7 @@ func TestHijack(t *testing.T) {
 		{Pattern: `/upper`, Handler: route},
 		{Pattern: `/hello`, Handler: web.Make[helloHandler]()},
 	}, web.Settings{})
-	conn, err := net.Dial("tcp", s.addr)
+	conn, err := net.Dial("tcp", s.Addr)
 	require.NoError(t, err)
 	defer conn.Close()
 	// The first line comes with the request: the loop has read it, and
@@ -140,7 +140,7 @@ func TestHijack(t *testing.T) {
 	assert.ErrorIs(t, err, io.EOF, "the handler closed the hijacked connection")
 
 	// The server goes on serving others.
-	_, body := s.get("/hello")
+	_, body := s.Get("/hello")
 	assert.Equal(t, "Hello, world", body)
 }
 
@@ -156,21 +156,21 @@ func TestApplicationChecks(t *testing.T) {
 		{Pattern: `/private`, Handler: web.Authenticated(anonymous)},
 		{Pattern: `/mine`, Handler: web.Authenticated(known)},
 	}, web.Settings{XSRFCookies: true, CookieSecret: "s", LoginURL: "/login"})
-	looptest.Logs(s.loop).Allow(t, slog.LevelWarn, `.`)
+	looptest.Logs(s.Loop).Allow(t, slog.LevelWarn, `.`)
 
-	resp, _ := s.do("POST", "/checked", "a=1", "Content-Type", "application/x-www-form-urlencoded")
+	resp, _ := s.Do("POST", "/checked", "a=1", "Content-Type", "application/x-www-form-urlencoded")
 	assert.Equal(t, 403, resp.StatusCode, "XSRF applies to a mounted handler by default")
-	resp, body := s.do("POST", "/unchecked", "a=1", "Content-Type", "application/x-www-form-urlencoded")
+	resp, body := s.Do("POST", "/unchecked", "a=1", "Content-Type", "application/x-www-form-urlencoded")
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "mounted POST", body, "Config.NoXSRF")
-	_, body = s.get("/checked")
+	_, body = s.Get("/checked")
 	assert.Equal(t, "mounted GET", body, "GET needs no token")
 
-	resp, _ = s.get("/private")
+	resp, _ = s.Get("/private")
 	assert.Equal(t, 302, resp.StatusCode, "web.Authenticated sends a visitor to the login page")
 	loc, err := url.Parse(resp.Header.Get("Location"))
 	require.NoError(t, err)
 	assert.Equal(t, "/login", loc.Path)
-	_, body = s.get("/mine")
+	_, body = s.Get("/mine")
 	assert.Equal(t, "mounted GET", body, "Config.CurrentUser says who is logged in")
 }

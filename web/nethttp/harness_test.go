@@ -1,62 +1,24 @@
 package nethttp_test
 
 import (
-	"context"
-	"io"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/gornado/gornado/gen"
 	"github.com/gornado/gornado/ioloop"
-	"github.com/gornado/gornado/looptest"
 	"github.com/gornado/gornado/web"
 	"github.com/gornado/gornado/web/nethttp"
+	"github.com/gornado/gornado/webtest"
 )
 
-// server is an application served on a loop of its own goroutine.
-type server struct {
-	t    *testing.T
-	app  *web.Application
-	loop *ioloop.IOLoop
-	base string // http://127.0.0.1:port
-	addr string
-	c    *http.Client
-}
-
-// serveApp serves an application on loopback until the end of the test.
-func serveApp(t *testing.T, routes []web.Route, s web.Settings, cfg ...ioloop.Config) *server {
+// serveApp serves an application on loopback until the end of the test
+// (webtest.Serve), on a loop made with cfg.
+func serveApp(t *testing.T, routes []web.Route, s web.Settings, cfg ...ioloop.Config) *webtest.Server {
 	t.Helper()
-	l := looptest.New(t, cfg...)
-	if s.Logger == nil {
-		s.Logger = looptest.Logs(l).Logger()
-	}
-	app, err := web.NewApplication(routes, s)
-	require.NoError(t, err)
-	srv, err := app.Listen(l, "127.0.0.1:0")
-	require.NoError(t, err)
-	stopped := make(chan struct{})
-	go func() {
-		defer close(stopped)
-		l.Start()
-	}()
-	tr := &http.Transport{}
-	t.Cleanup(func() {
-		tr.CloseIdleConnections()
-		l.AddCallback(func() {
-			srv.Close()
-			l.Stop()
-		})
-		<-stopped
-	})
-	addr := srv.Addrs()[0].String()
-	return &server{t: t, app: app, loop: l, base: "http://" + addr, addr: addr,
-		c: &http.Client{Transport: tr, Timeout: 10 * time.Second,
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	return webtest.Serve(t, routes, s, cfg...)
 }
 
 // mount returns the route factory of a container for h, closed at the end
@@ -65,31 +27,6 @@ func mount(t *testing.T, h http.Handler, cfg nethttp.Config) (*nethttp.Container
 	c := nethttp.NewContainer(h, cfg)
 	t.Cleanup(func() { assert.NoError(t, c.Close()) })
 	return c, c.Handler()
-}
-
-// do sends a request and returns the response and its body.
-func (s *server) do(method, path string, body string, hdr ...string) (*http.Response, string) {
-	s.t.Helper()
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req, err := http.NewRequestWithContext(context.Background(), method, s.base+path, rd)
-	require.NoError(s.t, err)
-	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Set(hdr[i], hdr[i+1])
-	}
-	resp, err := s.c.Do(req)
-	require.NoError(s.t, err)
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	require.NoError(s.t, err)
-	return resp, string(b)
-}
-
-func (s *server) get(path string, hdr ...string) (*http.Response, string) {
-	s.t.Helper()
-	return s.do("GET", path, "", hdr...)
 }
 
 // waitFor fails the test if ch is not closed in a long while: a guard

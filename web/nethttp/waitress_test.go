@@ -75,7 +75,7 @@ func TestSlowClientDoesNotHoldTheWorker(t *testing.T) {
 	c, route := mount(t, bytesMux(), nethttp.Config{Threads: 1, TempDir: tmp})
 	s := serveApp(t, []web.Route{{Pattern: `/.*`, Handler: route}}, web.Settings{})
 
-	slow, err := net.Dial("tcp", s.addr)
+	slow, err := net.Dial("tcp", s.Addr)
 	require.NoError(t, err)
 	defer slow.Close()
 	require.NoError(t, slow.(*net.TCPConn).SetReadBuffer(64<<10))
@@ -84,7 +84,7 @@ func TestSlowClientDoesNotHoldTheWorker(t *testing.T) {
 	require.NoError(t, err)
 	waitUntil(t, "the response to spill", func() bool { return c.Stats().Spills == 1 })
 
-	_, body := s.get("/")
+	_, body := s.Get("/")
 	assert.Equal(t, "hello", body, "the only worker is free again")
 	assert.Equal(t, 0, dirEntries(t, tmp), "the spill file has no name in the directory")
 
@@ -103,7 +103,7 @@ func TestRequestBodySpills(t *testing.T) {
 	s := serveApp(t, []web.Route{{Pattern: `/.*`, Handler: route}}, web.Settings{})
 	for _, n := range []int{0, 1000, 3 << 20} {
 		body := pattern(n)
-		resp, got := s.do("POST", "/sha256", string(body))
+		resp, got := s.Do("POST", "/sha256", string(body))
 		assert.Equal(t, 200, resp.StatusCode)
 		assert.Equal(t, fmt.Sprintf("%d %x", n, sha256.Sum256(body)), got)
 	}
@@ -122,7 +122,7 @@ func TestManySlowReaders(t *testing.T) {
 	before := served.Load()
 	conns := make([]net.Conn, clients)
 	for i := range conns {
-		conn, err := net.Dial("tcp", s.addr)
+		conn, err := net.Dial("tcp", s.Addr)
 		require.NoError(t, err)
 		defer conn.Close()
 		require.NoError(t, conn.(*net.TCPConn).SetReadBuffer(64<<10))
@@ -131,7 +131,7 @@ func TestManySlowReaders(t *testing.T) {
 		conns[i] = conn
 	}
 	waitUntil(t, "every handler to return", func() bool { return served.Load()-before == clients })
-	_, body := s.get("/")
+	_, body := s.Get("/")
 	assert.Equal(t, "hello", body)
 	for _, conn := range conns {
 		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
@@ -165,7 +165,7 @@ func TestStalledClientReleasesTheWorker(t *testing.T) {
 	s := serveApp(t, []web.Route{{Pattern: `/.*`, Handler: route}},
 		web.Settings{Server: httpserver.Config{StallTimeout: time.Second, IdleTimeout: time.Hour}}, ioloop.Config{Clock: clock})
 
-	conn, err := net.Dial("tcp", s.addr)
+	conn, err := net.Dial("tcp", s.Addr)
 	require.NoError(t, err)
 	defer conn.Close()
 	require.NoError(t, conn.(*net.TCPConn).SetReadBuffer(64<<10))
@@ -180,7 +180,7 @@ func TestStalledClientReleasesTheWorker(t *testing.T) {
 	for range 12 { // 3 s of the loop's clock, a sweep at a time
 		clock.Advance(250 * time.Millisecond)
 		done := make(chan struct{})
-		s.loop.AddCallback(func() { close(done) })
+		s.Loop.AddCallback(func() { close(done) })
 		<-done
 	}
 	select {
@@ -189,6 +189,6 @@ func TestStalledClientReleasesTheWorker(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the worker was not released")
 	}
-	_, body := s.get("/")
+	_, body := s.Get("/")
 	assert.Equal(t, "hello", body, "the only worker serves again")
 }
