@@ -39,7 +39,7 @@ type hbServer struct {
 // it), with the server configured by cfg; the caller closes it.
 func listenHTTPBin(t *testing.T, loop *ioloop.IOLoop, opts httpbin.Options, cfg httpserver.Config) *hbServer {
 	t.Helper()
-	app, err := httpbin.NewApplication(opts, web.Settings{Logger: looptest.Logs(loop).Logger(), NoAccessLog: true, Server: cfg})
+	app, err := httpbin.NewApplication(opts, web.Config{Logger: looptest.Logs(loop).Logger(), NoAccessLog: true, Server: cfg})
 	require.NoError(t, err)
 	srv, err := app.Listen(loop, "127.0.0.1:0")
 	require.NoError(t, err)

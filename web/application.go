@@ -22,7 +22,7 @@ import (
 // and settings do not change once it is built, and its caches lock. Each
 // request's handler runs on one loop.
 type Application struct {
-	settings Settings
+	settings Config
 	router   *router
 	fallback *rule
 	logger   *slog.Logger
@@ -43,13 +43,13 @@ type Application struct {
 //
 // It also returns an error for a handler whose hook methods have the
 // wrong signature (func (h *H) Get() error compiles, and would never be
-// called), and for an Authenticated route when Settings.LoginURL is not
+// called), and for an Authenticated route when Config.LoginURL is not
 // set.
 //
 // Each route's factory is called once here, to learn whether its handler
 // streams request bodies (BodyStreamer), or is an http.Handler that
 // ServeHTTP may call directly (a nethttp.Container's).
-func NewApplication(routes []Route, settings Settings) (*Application, error) {
+func NewApplication(routes []Route, settings Config) (*Application, error) {
 	a := &Application{settings: settings}
 	a.logger = settings.Logger
 	if a.logger == nil {
@@ -93,12 +93,12 @@ func NewApplication(routes []Route, settings Settings) (*Application, error) {
 	return a, nil
 }
 
-// Logger returns the application's logger (Settings.Logger, or
+// Logger returns the application's logger (Config.Logger, or
 // slog.Default()).
 func (a *Application) Logger() *slog.Logger { return a.logger }
 
-// Settings returns the application's settings.
-func (a *Application) Settings() *Settings { return &a.settings }
+// Config returns the application's settings.
+func (a *Application) Config() *Config { return &a.settings }
 
 // ReverseURL returns the path of the route named name with its groups
 // filled by args (Tornado's reverse_url), or an error if there is no such
@@ -118,7 +118,7 @@ func (a *Application) Handler(loop *ioloop.IOLoop) httpserver.Handler {
 }
 
 // Listen starts an HTTP server for the application on loop, listening on
-// addr ("host:port"), with Settings.Server's configuration. Loop-only (or
+// addr ("host:port"), with Config.Server's configuration. Loop-only (or
 // before the loop starts).
 func (a *Application) Listen(loop *ioloop.IOLoop, addr string) (*httpserver.Server, error) {
 	srv := httpserver.New(loop, a.Handler(loop), a.settings.Server)

@@ -56,7 +56,7 @@ func (h *RequestHandler) SetCurrentUser(u any) {
 }
 
 // RequireUser returns nil if a user is logged in. Otherwise a GET or HEAD
-// is redirected to Settings.LoginURL with ?next= the page asked for, and
+// is redirected to Config.LoginURL with ?next= the page asked for, and
 // the returned FinishError ends the request; other methods get a 403
 // *HTTPError. Without a LoginURL, a GET is a 500 (a setup mistake).
 //
@@ -75,7 +75,7 @@ func (h *RequestHandler) RequireUser() error {
 	}
 	login := h.Application.settings.LoginURL
 	if login == "" {
-		return &HTTPError{Code: http.StatusInternalServerError, Message: "RequireUser: Settings.LoginURL is not set"}
+		return &HTTPError{Code: http.StatusInternalServerError, Message: "RequireUser: Config.LoginURL is not set"}
 	}
 	if !strings.Contains(login, "?") {
 		next := h.Request.Target

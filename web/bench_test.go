@@ -112,7 +112,7 @@ func benchApp(b *testing.B) func(*ioloop.IOLoop) httpserver.Handler {
 		{Pattern: `/plaintext`, Handler: web.Make[benchPlain]()},
 		{Pattern: `/json`, Handler: web.Make[benchJSON]()},
 		{Pattern: `/template`, Handler: web.Make[benchPage]()},
-	}, web.Settings{NoAccessLog: true, TemplateFS: benchTemplates})
+	}, web.Config{NoAccessLog: true, TemplateFS: benchTemplates})
 	if err != nil {
 		b.Fatal(err)
 	}

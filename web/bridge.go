@@ -24,7 +24,7 @@ import (
 type bridgeState struct {
 	mu      sync.Mutex
 	loop    *ioloop.IOLoop
-	stopped chan struct{} // closed when the loop's Start returns (or at Close, for Settings.Loop)
+	stopped chan struct{} // closed when the loop's Start returns (or at Close, for Config.Loop)
 	closed  bool
 	own     bool // the application made the loop
 }
@@ -34,7 +34,7 @@ type bridgeState struct {
 // mux. Safe from any goroutine, as net/http calls it.
 //
 // The body is read first, on the calling goroutine, bounded by
-// Settings.Server.MaxBodySize (httpserver.DefaultMaxBodySize if zero): a
+// Config.Server.MaxBodySize (httpserver.DefaultMaxBodySize if zero): a
 // larger one is answered 413. A route's mounted http.Handler is then
 // called directly, on the calling goroutine. A native handler runs on a
 // loop the application starts on its own goroutine on the first call
@@ -167,7 +167,7 @@ func remoteIP(addr string) string {
 }
 
 // Loop returns the loop ServeHTTP serves native handlers on:
-// Settings.Loop if set (you run it), else one the application starts on
+// Config.Loop if set (you run it), else one the application starts on
 // its own goroutine, here if not yet, and stops at Close. Code of yours
 // that shares state with those handlers (a PeriodicCallback, say) runs on
 // this loop, through its AddCallback, and so never races them. It
@@ -179,7 +179,7 @@ func (a *Application) Loop() *ioloop.IOLoop {
 }
 
 // bridgeLoop returns the loop ServeHTTP serves on, starting it on first
-// use, and a channel closed when it stops (never, for Settings.Loop);
+// use, and a channel closed when it stops (never, for Config.Loop);
 // nil after Close.
 func (a *Application) bridgeLoop() (*ioloop.IOLoop, <-chan struct{}) {
 	s := &a.bridge
@@ -210,7 +210,7 @@ func (a *Application) bridgeLoop() (*ioloop.IOLoop, <-chan struct{}) {
 }
 
 // Close releases what the application started for itself: the loop
-// ServeHTTP serves native handlers on, unless it is Settings.Loop
+// ServeHTTP serves native handlers on, unless it is Config.Loop
 // (stopped and closed: coroutines still waiting get
 // ioloop.ErrLoopClosed, and requests in flight under ServeHTTP are
 // answered 503, or cut short if their headers went out). Call it once

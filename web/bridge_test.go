@@ -86,7 +86,7 @@ func (h *bridgeUpload) Put(co *gen.Co) error            { return h.Write(fmt.Spr
 // bridgeApp serves routes through net/http: httptest's server in front
 // of Application.ServeHTTP. At the end of the test the server and the
 // application are closed, and no goroutine may be left.
-func bridgeApp(t *testing.T, routes []web.Route, s web.Settings, tls2 bool) (*web.Application, *httptest.Server, *looptest.LogRecorder) {
+func bridgeApp(t *testing.T, routes []web.Route, s web.Config, tls2 bool) (*web.Application, *httptest.Server, *looptest.LogRecorder) {
 	t.Helper()
 	looptest.CheckLeaks(t)
 	rec := looptest.NewLogRecorder(t)
@@ -135,7 +135,7 @@ var bridgeRoutes = []web.Route{
 }
 
 func TestServeHTTPNativeHandlers(t *testing.T) {
-	_, srv, rec := bridgeApp(t, bridgeRoutes, web.Settings{Server: httpserver.Config{MaxBodySize: 1 << 20}}, false)
+	_, srv, rec := bridgeApp(t, bridgeRoutes, web.Config{Server: httpserver.Config{MaxBodySize: 1 << 20}}, false)
 	rec.Allow(t, slog.LevelWarn, `^request status=4`)
 	c := srv.Client()
 
@@ -204,7 +204,7 @@ func TestServeHTTPNativeHandlers(t *testing.T) {
 }
 
 func TestServeHTTPOverHTTP2(t *testing.T) {
-	_, srv, _ := bridgeApp(t, bridgeRoutes, web.Settings{}, true)
+	_, srv, _ := bridgeApp(t, bridgeRoutes, web.Config{}, true)
 	c := srv.Client()
 
 	resp, body := bridgeGet(t, c, "GET", srv.URL+"/sleep", nil)
@@ -243,7 +243,7 @@ func TestServeHTTPClientGoneRunsOnConnectionClose(t *testing.T) {
 	started, gone := make(chan struct{}), make(chan struct{})
 	app, srv, _ := bridgeApp(t, []web.Route{
 		{Pattern: `/poll`, Handler: func() web.Handler { return &longPoll{started: started, gone: gone} }},
-	}, web.Settings{}, false)
+	}, web.Config{}, false)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	req, err := http.NewRequestWithContext(ctx, "GET", srv.URL+"/poll", nil)
@@ -274,7 +274,7 @@ func TestServeHTTPClientGoneRunsOnConnectionClose(t *testing.T) {
 func ExampleApplication_ServeHTTP() {
 	app, err := web.NewApplication([]web.Route{
 		{Pattern: `/`, Handler: web.Make[helloHandler]()},
-	}, web.Settings{NoAccessLog: true})
+	}, web.Config{NoAccessLog: true})
 	if err != nil {
 		panic(err)
 	}
@@ -296,7 +296,7 @@ func TestServeHTTPCloseAnswersRequestsInFlight(t *testing.T) {
 	started, gone := make(chan struct{}), make(chan struct{})
 	app, srv, rec := bridgeApp(t, []web.Route{
 		{Pattern: `/poll`, Handler: func() web.Handler { return &longPoll{started: started, gone: gone} }},
-	}, web.Settings{}, false)
+	}, web.Config{}, false)
 	// The parked coroutine gets ErrLoopClosed when Close closes the loop.
 	rec.Allow(t, slog.LevelError, `request failed|^request status=5`)
 
@@ -319,7 +319,7 @@ func TestServeHTTPCloseCutsAStartedResponseShort(t *testing.T) {
 	started, gone := make(chan struct{}), make(chan struct{})
 	app, srv, rec := bridgeApp(t, []web.Route{
 		{Pattern: `/poll`, Handler: func() web.Handler { return &longPoll{started: started, gone: gone} }},
-	}, web.Settings{}, false)
+	}, web.Config{}, false)
 	rec.Allow(t, slog.LevelError, `request failed|cannot send an error page|^request status=5`)
 
 	resp, err := srv.Client().Get(srv.URL + "/poll?flush")
@@ -346,9 +346,9 @@ func TestServeHTTPOnYourLoop(t *testing.T) {
 	ticks := map[string]int{}
 	app, err := web.NewApplication([]web.Route{
 		{Pattern: `/ticks`, Handler: func() web.Handler { return &ticksHandler{ticks: ticks} }},
-	}, web.Settings{Loop: l, NoAccessLog: true})
+	}, web.Config{Loop: l, NoAccessLog: true})
 	require.NoError(t, err)
-	assert.Same(t, l, app.Loop(), "Settings.Loop is the loop ServeHTTP uses")
+	assert.Same(t, l, app.Loop(), "Config.Loop is the loop ServeHTTP uses")
 	pc := ioloop.NewPeriodicCallback(l, func() { ticks["n"]++ }, time.Millisecond)
 	stopped := make(chan struct{})
 	go func() {

@@ -51,7 +51,7 @@ func (a *Application) checkHandler(ru *rule, h Handler) error {
 	_, head := h.(HeadHandler)
 	if h.requestHandler().authMark && a.settings.LoginURL == "" && (get || head) {
 		// Other methods answer 403; a GET or HEAD redirects there.
-		return fmt.Errorf("web: route %q requires a login (Authenticated) for GET, but Settings.LoginURL is not set", ru.Pattern)
+		return fmt.Errorf("web: route %q requires a login (Authenticated) for GET, but Config.LoginURL is not set", ru.Pattern)
 	}
 	return nil
 }

@@ -24,22 +24,22 @@ type postOnly struct{ web.RequestHandler }
 func (h *postOnly) Post(co *gen.Co) error { return nil }
 
 func TestMistakesCaughtAtStart(t *testing.T) {
-	_, err := web.NewApplication([]web.Route{{Pattern: `/oops`, Handler: web.Make[wrongGet]()}}, web.Settings{})
+	_, err := web.NewApplication([]web.Route{{Pattern: `/oops`, Handler: web.Make[wrongGet]()}}, web.Config{})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `route "/oops": *web_test.wrongGet.Get is func() error, but the application calls Get(*gen.Co) error`)
 
-	_, err = web.NewApplication([]web.Route{{Pattern: `/p`, Handler: web.Make[wrongPrepare]()}}, web.Settings{})
+	_, err = web.NewApplication([]web.Route{{Pattern: `/p`, Handler: web.Make[wrongPrepare]()}}, web.Config{})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "Prepare is func() error")
 
-	_, err = web.NewApplication([]web.Route{{Pattern: `/admin`, Handler: web.Authenticated(web.Make[helloHandler]())}}, web.Settings{})
+	_, err = web.NewApplication([]web.Route{{Pattern: `/admin`, Handler: web.Authenticated(web.Make[helloHandler]())}}, web.Config{})
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "Settings.LoginURL is not set")
+	assert.Contains(t, err.Error(), "Config.LoginURL is not set")
 
 	// Fine: a login URL, or a route with no GET (others answer 403).
-	_, err = web.NewApplication([]web.Route{{Pattern: `/admin`, Handler: web.Authenticated(web.Make[helloHandler]())}}, web.Settings{LoginURL: "/login"})
+	_, err = web.NewApplication([]web.Route{{Pattern: `/admin`, Handler: web.Authenticated(web.Make[helloHandler]())}}, web.Config{LoginURL: "/login"})
 	assert.NoError(t, err)
-	_, err = web.NewApplication([]web.Route{{Pattern: `/api`, Handler: web.Authenticated(web.Make[postOnly]())}}, web.Settings{})
+	_, err = web.NewApplication([]web.Route{{Pattern: `/api`, Handler: web.Authenticated(web.Make[postOnly]())}}, web.Config{})
 	assert.NoError(t, err)
 }
 
@@ -69,7 +69,7 @@ func TestInitAndTypedUser(t *testing.T) {
 	st := &store{notes: map[string]string{"1": "buy milk"}}
 	s := serveApp(t, []web.Route{
 		{Pattern: `/notes/([0-9]+)`, Handler: web.Init(func(h *noteHandler) { h.store = st })},
-	}, web.Settings{})
+	}, web.Config{})
 	_, body := s.Get("/notes/1")
 	assert.Equal(t, "ann: buy milk typed", body)
 }

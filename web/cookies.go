@@ -29,7 +29,7 @@ type CookieOptions struct {
 
 // Errors of signed cookies.
 var (
-	ErrNoCookieSecret  = errors.New("web: signed cookies need Settings.CookieSecret")
+	ErrNoCookieSecret  = errors.New("web: signed cookies need Config.CookieSecret")
 	ErrCookieMissing   = errors.New("web: no such cookie")
 	ErrCookieSignature = errors.New("web: cookie signature is invalid")
 	ErrCookieExpired   = errors.New("web: signed cookie has expired")
@@ -101,7 +101,7 @@ func (h *RequestHandler) ClearAllCookies(o CookieOptions) {
 }
 
 // SetSignedCookie sets a cookie whose value is signed (and timestamped)
-// with Settings.CookieSecret, so it cannot be forged: Tornado's
+// with Config.CookieSecret, so it cannot be forged: Tornado's
 // set_signed_cookie, in its version 2 format, readable by Tornado with the
 // same secret. The value is readable by the client, not secret. ExpiresDays
 // defaults to 30.

@@ -36,7 +36,7 @@ func TestCookies(t *testing.T) {
 			h.ClearCookie("plain", web.CookieOptions{})
 			return nil
 		})},
-	}, web.Settings{})
+	}, web.Config{})
 	resp, body := s.Get("/set", "Cookie", "sent=hello")
 	assert.Equal(t, "hello", body)
 	sc := resp.Header.Values("Set-Cookie")
@@ -70,7 +70,7 @@ func TestSignedCookies(t *testing.T) {
 			return h.Write("user=" + v)
 		})},
 	}
-	s := serveApp(t, routes, web.Settings{CookieSecret: "s3cret"}, ioloop.Config{Clock: clock})
+	s := serveApp(t, routes, web.Config{CookieSecret: "s3cret"}, ioloop.Config{Clock: clock})
 	resp, _ := s.Get("/set")
 	set := resp.Header.Get("Set-Cookie")
 	require.NotEmpty(t, set)
@@ -100,7 +100,7 @@ func TestSignedCookies(t *testing.T) {
 	// Tornado's format, byte for byte: the vector is what Debian's
 	// python3-tornado 6.2 prints for create_signed_value("s3cret", "user",
 	// "alice|admin", clock=lambda: 1764072000).
-	app, err := web.NewApplication(nil, web.Settings{CookieSecret: "s3cret"})
+	app, err := web.NewApplication(nil, web.Config{CookieSecret: "s3cret"})
 	require.NoError(t, err)
 	tv := web.CreateSignedValue("s3cret", 0, "user", "alice|admin", time.Unix(1764072000, 0))
 	assert.Equal(t, "2|1:0|10:1764072000|4:user|16:YWxpY2V8YWRtaW4=|1200ab6215762ffbe8d8464bca7d1757f142f822215f2cb8120cf2152ee93691", tv)
@@ -112,9 +112,9 @@ func TestSignedCookies(t *testing.T) {
 }
 
 func TestSignedCookieKeyRotation(t *testing.T) {
-	old, err := web.NewApplication(nil, web.Settings{CookieSecrets: map[int]string{1: "k1"}, CookieKeyVersion: 1})
+	old, err := web.NewApplication(nil, web.Config{CookieSecrets: map[int]string{1: "k1"}, CookieKeyVersion: 1})
 	require.NoError(t, err)
-	cur, err := web.NewApplication(nil, web.Settings{CookieSecrets: map[int]string{1: "k1", 2: "k2"}, CookieKeyVersion: 2})
+	cur, err := web.NewApplication(nil, web.Config{CookieSecrets: map[int]string{1: "k1", 2: "k2"}, CookieKeyVersion: 2})
 	require.NoError(t, err)
 	v1 := web.CreateSignedValue("k1", 1, "n", "v", time.Now())
 	got, err := cur.DecodeSignedValue("n", v1, 0, time.Now())
@@ -123,7 +123,7 @@ func TestSignedCookieKeyRotation(t *testing.T) {
 	v2 := web.CreateSignedValue("k2", 2, "n", "v", time.Now())
 	_, err = old.DecodeSignedValue("n", v2, 0, time.Now())
 	assert.ErrorIs(t, err, web.ErrCookieSignature)
-	none, err := web.NewApplication(nil, web.Settings{})
+	none, err := web.NewApplication(nil, web.Config{})
 	require.NoError(t, err)
 	_, err = none.DecodeSignedValue("n", v2, 0, time.Now())
 	assert.ErrorIs(t, err, web.ErrNoCookieSecret)
@@ -135,7 +135,7 @@ func (h *xsrfPage) Get(co *gen.Co) error  { return h.Write(h.XSRFFormHTML()) }
 func (h *xsrfPage) Post(co *gen.Co) error { return h.Write("accepted") }
 
 func TestXSRF(t *testing.T) {
-	s := serveApp(t, []web.Route{{Pattern: `/`, Handler: web.Make[xsrfPage]()}}, web.Settings{XSRFCookies: true})
+	s := serveApp(t, []web.Route{{Pattern: `/`, Handler: web.Make[xsrfPage]()}}, web.Config{XSRFCookies: true})
 	resp, page := s.Get("/")
 	m := regexp.MustCompile(`name="_xsrf" value="([^"]+)"`).FindStringSubmatch(page)
 	require.Len(t, m, 2)
@@ -193,7 +193,7 @@ func (h *userHandler) Post(co *gen.Co) error { return h.Write("posted") }
 
 func TestAuthenticated(t *testing.T) {
 	s := serveApp(t, []web.Route{{Pattern: `/admin`, Handler: web.Authenticated(web.Make[userHandler]())}},
-		web.Settings{LoginURL: "/login"})
+		web.Config{LoginURL: "/login"})
 	resp, _ := s.Get("/admin?tab=1")
 	assert.Equal(t, 302, resp.StatusCode)
 	assert.Equal(t, "/login?next=%2Fadmin%3Ftab%3D1", resp.Header.Get("Location"))

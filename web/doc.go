@@ -16,7 +16,7 @@
 //
 //	app, err := web.NewApplication([]web.Route{
 //		{Pattern: `/`, Handler: web.Make[MainHandler]()},
-//	}, web.Settings{})
+//	}, web.Config{})
 //	if err != nil {
 //		log.Fatal(err)
 //	}
@@ -31,7 +31,7 @@
 // matches the whole path (and whose Host, if set, matches the host), makes
 // a fresh handler with the route's factory, and runs, as one coroutine on
 // the loop: the method check (405 with Allow), the XSRF check
-// (Settings.XSRFCookies), Prepare, the authentication check
+// (Config.XSRFCookies), Prepare, the authentication check
 // (Authenticated), the method, and Finish if the method did not finish.
 // Finish runs OnFinish and writes the access log. The client closing the
 // connection first runs OnConnectionClose.
@@ -51,7 +51,7 @@
 // Output: SetStatus, SetHeader, Write (bytes, strings, or JSON), Flush
 // (a future, for streaming), Finish, Redirect, Render (html/template).
 // Cookies, plain and signed (Tornado's format). XSRF tokens. CurrentUser.
-// ETags with 304s, gzip (Settings.Compress), a streamed request body
+// ETags with 304s, gzip (Config.Compress), a streamed request body
 // (BodyStreamer).
 //
 // # Serving
@@ -60,7 +60,7 @@
 // Handler plugs the application into an httpserver.Server of your own. An
 // Application is also an http.Handler: net/http can serve it (with HTTP/2),
 // running its handlers on a loop of the application's own (Loop), or on
-// Settings.Loop. A route may mount any http.Handler through package
+// Config.Loop. A route may mount any http.Handler through package
 // web/nethttp (a Container's Handler); it runs on a worker pool, never on
 // the loop.
 package web

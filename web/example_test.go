@@ -37,7 +37,7 @@ func Example() {
 	defer loop.Close(false)
 	app, err := web.NewApplication([]web.Route{
 		{Pattern: `/greet`, Handler: func() web.Handler { return &GreetHandler{greeting: "Hello"} }},
-	}, web.Settings{NoAccessLog: true})
+	}, web.Config{NoAccessLog: true})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -47,7 +47,7 @@ func (g *gzipState) release() {
 }
 
 // startTransforms decides, as the headers are about to go out, whether
-// the body is compressed (Settings.Compress): the client accepts gzip, the
+// the body is compressed (Config.Compress): the client accepts gzip, the
 // type is compressible, nothing encoded it already, it is not a part
 // (Content-Range counts unencoded bytes), and a body finished
 // in one piece is long enough. Vary: Accept-Encoding goes on every

@@ -71,7 +71,7 @@ type (
 	}
 	// XSRFChecker is what the application calls before Prepare for
 	// every method but GET, HEAD and OPTIONS (POST, PUT, PATCH, DELETE,
-	// and any other a handler lists) when Settings.XSRFCookies is on.
+	// and any other a handler lists) when Config.XSRFCookies is on.
 	// RequestHandler's CheckXSRFCookie implements it; a handler
 	// overrides it (Tornado's check_xsrf_cookie) to check another way,
 	// or to return nil for an API authenticated by a header instead of

@@ -42,7 +42,7 @@ func TestRoutingAndPathArgs(t *testing.T) {
 		{Pattern: `/`, Handler: web.Make[helloHandler]()},
 		{Pattern: `/story/(?P<id>[0-9]+)/(.*)`, Handler: func() web.Handler { return &storyHandler{prefix: "story"} }, Name: "story"},
 		{Pattern: `/sleep`, Handler: web.Make[sleepyHandler]()},
-	}, web.Settings{})
+	}, web.Config{})
 
 	resp, body := s.Get("/")
 	assert.Equal(t, 200, resp.StatusCode)
@@ -76,7 +76,7 @@ func TestRoutingAndPathArgs(t *testing.T) {
 }
 
 func TestMethodNotAllowedAndHead(t *testing.T) {
-	s := serveApp(t, []web.Route{{Pattern: `/`, Handler: web.Make[helloHandler]()}}, web.Settings{})
+	s := serveApp(t, []web.Route{{Pattern: `/`, Handler: web.Make[helloHandler]()}}, web.Config{})
 	resp, _ := s.Do("POST", "/", "x")
 	assert.Equal(t, http.StatusMethodNotAllowed, resp.StatusCode)
 	assert.Equal(t, "GET, HEAD", resp.Header.Get("Allow"))

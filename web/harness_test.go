@@ -12,7 +12,7 @@ import (
 // serveApp builds an application and serves it on loopback until the end
 // of the test (webtest.Serve), on a loop made with cfg (a fake clock,
 // say). Its logs go to the loop's recorder.
-func serveApp(t *testing.T, routes []web.Route, s web.Settings, cfg ...ioloop.Config) *webtest.Server {
+func serveApp(t *testing.T, routes []web.Route, s web.Config, cfg ...ioloop.Config) *webtest.Server {
 	t.Helper()
 	return webtest.Serve(t, routes, s, cfg...)
 }

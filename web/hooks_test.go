@@ -34,7 +34,7 @@ func (h *renderHandler) Get(co *gen.Co) error {
 }
 
 func TestTemplates(t *testing.T) {
-	settings := web.Settings{TemplatePath: "testdata/templates", XSRFCookies: true,
+	settings := web.Config{TemplatePath: "testdata/templates", XSRFCookies: true,
 		TemplateFuncs: map[string]any{"shout": strings.ToUpper}}
 	s := serveApp(t, []web.Route{
 		{Pattern: `/`, Handler: web.Make[renderHandler]()},
@@ -62,8 +62,8 @@ func TestTemplatesReloadInDebug(t *testing.T) {
 	page := filepath.Join(dir, "p.html")
 	require.NoError(t, os.WriteFile(page, []byte("v1 {{.}}"), 0o644))
 	render := handle(func(h *funcHandler, co *gen.Co) error { return h.Render("p.html", "x") })
-	debug := serveApp(t, []web.Route{{Pattern: `/`, Handler: render}}, web.Settings{TemplatePath: dir, Debug: true})
-	cached := serveApp(t, []web.Route{{Pattern: `/`, Handler: render}}, web.Settings{TemplatePath: dir})
+	debug := serveApp(t, []web.Route{{Pattern: `/`, Handler: render}}, web.Config{TemplatePath: dir, Debug: true})
+	cached := serveApp(t, []web.Route{{Pattern: `/`, Handler: render}}, web.Config{TemplatePath: dir})
 	_, b := debug.Get("/")
 	assert.Equal(t, "v1 x", b)
 	_, b = cached.Get("/")
@@ -101,7 +101,7 @@ func (h *lifeHandler) SupportedMethods() []string { return []string{"GET"} }
 
 func TestLifecycleHooks(t *testing.T) {
 	var log []string // loop-owned; read after each response
-	s := serveApp(t, []web.Route{{Pattern: `/.*`, Handler: func() web.Handler { return &lifeHandler{log: &log} }}}, web.Settings{})
+	s := serveApp(t, []web.Route{{Pattern: `/.*`, Handler: func() web.Handler { return &lifeHandler{log: &log} }}}, web.Config{})
 	looptest.Logs(s.Loop).Allow(t, slog.LevelWarn, `request`)
 	snapshot := func() []string {
 		ch := make(chan []string)
@@ -142,7 +142,7 @@ func (h *pollHandler) OnFinish()          { h.closed <- "finished" }
 
 func TestOnConnectionCloseCancelsLongPoll(t *testing.T) {
 	closed := make(chan string, 4)
-	s := serveApp(t, []web.Route{{Pattern: `/poll`, Handler: func() web.Handler { return &pollHandler{closed: closed} }}}, web.Settings{})
+	s := serveApp(t, []web.Route{{Pattern: `/poll`, Handler: func() web.Handler { return &pollHandler{closed: closed} }}}, web.Config{})
 	c, err := net.Dial("tcp", strings.TrimPrefix(s.URL, "http://"))
 	require.NoError(t, err)
 	fmt.Fprintf(c, "GET /poll HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -188,7 +188,7 @@ func TestStreamRequestBody(t *testing.T) {
 		{Pattern: `/plain`, Handler: handle(func(h *funcHandler, co *gen.Co) error {
 			return h.Write(fmt.Sprint(len(h.Request.Body)))
 		})},
-	}, web.Settings{})
+	}, web.Config{})
 	looptest.Logs(s.Loop).Allow(t, slog.LevelWarn, `.`)
 	body := strings.Repeat("x", 300_000)
 	resp, got := s.Do("PUT", "/up", body)
@@ -213,7 +213,7 @@ func TestHostRoutingAndDefaultHandler(t *testing.T) {
 	s := serveApp(t, []web.Route{
 		{Pattern: `/`, Host: `api\.example\.com`, Handler: handle(func(h *funcHandler, co *gen.Co) error { return h.Write("api") })},
 		{Pattern: `/`, Handler: handle(func(h *funcHandler, co *gen.Co) error { return h.Write("www") })},
-	}, web.Settings{DefaultHandler: handle(func(h *funcHandler, co *gen.Co) error {
+	}, web.Config{DefaultHandler: handle(func(h *funcHandler, co *gen.Co) error {
 		h.SetStatus(404)
 		return h.Write("custom not found")
 	})})
@@ -237,7 +237,7 @@ func TestHostRoutingAndDefaultHandler(t *testing.T) {
 func TestAccessLog(t *testing.T) {
 	s := serveApp(t, []web.Route{
 		{Pattern: `/ok`, Handler: web.Make[helloHandler]()},
-	}, web.Settings{})
+	}, web.Config{})
 	ok := looptest.ExpectLog(t, s.Loop, slog.LevelInfo, `request status=200 method=GET uri=/ok\?a=1 remote_ip=127\.0\.0\.1 duration=`)
 	nf := looptest.ExpectLog(t, s.Loop, slog.LevelWarn, `request status=404 method=GET uri=/nope`)
 	s.Get("/ok?a=1")
@@ -279,7 +279,7 @@ func TestPipelinedBehindStreamedUpload(t *testing.T) {
 	s := serveApp(t, []web.Route{
 		{Pattern: `/up`, Handler: web.Make[bigUpload]()},
 		{Pattern: `/hello`, Handler: web.Make[helloHandler]()},
-	}, web.Settings{Server: httpserver.Config{MaxBodySize: 1000}})
+	}, web.Config{Server: httpserver.Config{MaxBodySize: 1000}})
 	c, err := net.Dial("tcp", strings.TrimPrefix(s.URL, "http://"))
 	require.NoError(t, err)
 	defer c.Close()

@@ -42,7 +42,7 @@ func TestArguments(t *testing.T) {
 			title, _ := h.GetArgument("title")
 			return h.Write(map[string]string{"name": f[0].Filename, "type": f[0].ContentType, "body": string(f[0].Body), "title": title})
 		})},
-	}, web.Settings{})
+	}, web.Config{})
 
 	cases := []struct {
 		name, method, path, ctype, body string

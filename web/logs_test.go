@@ -30,7 +30,7 @@ func TestOneRecordPerFailedRequest(t *testing.T) {
 			h.SetStatus(204)
 			return nil
 		})},
-	}, web.Settings{})
+	}, web.Config{})
 	logs := looptest.Logs(s.Loop)
 	logs.SetFailUnexpected(true) // a second record for a request fails the test
 	// A client error: one access record, with the reason Tornado logs.

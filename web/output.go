@@ -285,7 +285,7 @@ func (h *RequestHandler) SendError(status int, err error) {
 }
 
 // WriteError is the default error page: the status and its reason in a
-// small HTML page, or, with Settings.ServeTraceback (on in Debug), the
+// small HTML page, or, with Config.ServeTraceback (on in Debug), the
 // error and its stack as plain text.
 func (h *RequestHandler) WriteError(status int, err error) {
 	reason := httputil.StatusText(status)

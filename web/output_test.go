@@ -58,7 +58,7 @@ func TestErrorsAsValues(t *testing.T) {
 			assert.ErrorIs(t, h.Write("more"), web.ErrFinished)
 			return nil
 		})},
-	}, web.Settings{})
+	}, web.Config{})
 	looptest.ExpectLog(t, s.Loop, slog.LevelWarn, `user bob may not`)
 	looptest.ExpectLog(t, s.Loop, slog.LevelError, `request failed.*db down`)
 	looptest.ExpectLog(t, s.Loop, slog.LevelError, `request failed.*boom`)
@@ -92,7 +92,7 @@ func TestErrorsAsValues(t *testing.T) {
 func TestDebugErrorPageShowsTraceback(t *testing.T) {
 	s := serveApp(t, []web.Route{
 		{Pattern: `/panic`, Handler: handle(func(h *funcHandler, co *gen.Co) error { panic("kaboom") })},
-	}, web.Settings{Debug: true})
+	}, web.Config{Debug: true})
 	looptest.Logs(s.Loop).Allow(t, slog.LevelError, `.`)
 	resp, body := s.Get("/panic")
 	assert.Equal(t, 500, resp.StatusCode)
@@ -109,7 +109,7 @@ func (h *customErrorHandler) WriteError(status int, err error) {
 }
 
 func TestWriteErrorAndDefaultHeaders(t *testing.T) {
-	s := serveApp(t, []web.Route{{Pattern: `/`, Handler: web.Make[customErrorHandler]()}}, web.Settings{})
+	s := serveApp(t, []web.Route{{Pattern: `/`, Handler: web.Make[customErrorHandler]()}}, web.Config{})
 	resp, body := s.Get("/")
 	assert.Equal(t, 404, resp.StatusCode)
 	assert.JSONEq(t, `{"code":404}`, body)
@@ -131,7 +131,7 @@ func TestHeadersAndRedirect(t *testing.T) {
 		{Pattern: `/a/b`, Handler: handle(func(h *funcHandler, co *gen.Co) error { return h.Redirect("../c?x=1", false) })},
 		{Pattern: `/perm`, Handler: handle(func(h *funcHandler, co *gen.Co) error { return h.Redirect("/new", true) })},
 		{Pattern: `/old/(.*)`, Handler: web.NewRedirectHandler("/new/{0}", true)},
-	}, web.Settings{})
+	}, web.Config{})
 	resp, _ := s.Get("/h")
 	assert.Equal(t, 201, resp.StatusCode)
 	assert.Equal(t, "1", resp.Header.Get("X-One"))
@@ -155,7 +155,7 @@ func TestETagAndNotModified(t *testing.T) {
 	s := serveApp(t, []web.Route{
 		{Pattern: `/`, Handler: web.Make[helloHandler]()},
 		{Pattern: `/post`, Handler: handle(func(h *funcHandler, co *gen.Co) error { return h.Write("posted") })},
-	}, web.Settings{})
+	}, web.Config{})
 	resp, _ := s.Get("/")
 	tag := resp.Header.Get("Etag")
 	require.NotEmpty(t, tag)
@@ -194,7 +194,7 @@ func TestGzipOutput(t *testing.T) {
 			}
 			return nil
 		})},
-	}, web.Settings{Compress: true})
+	}, web.Config{Compress: true})
 	// Go's client asks for gzip and decodes it itself unless we ask.
 	get := func(path, ae string) (*http.Response, []byte) {
 		req, _ := http.NewRequest("GET", s.URL+path, nil)

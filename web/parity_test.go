@@ -33,7 +33,7 @@ func TestXSRFOverrideAndUnknownPaths(t *testing.T) {
 	s := serveApp(t, []web.Route{
 		{Pattern: `/api`, Handler: web.Make[tokenAPI]()},
 		{Pattern: `/form`, Handler: handle(func(h *funcHandler, co *gen.Co) error { return h.Write("form ok") })},
-	}, web.Settings{XSRFCookies: true})
+	}, web.Config{XSRFCookies: true})
 	for _, tc := range []struct {
 		path, auth string
 		want       int
@@ -52,7 +52,7 @@ func TestNotModifiedOnlyForGetAndHead(t *testing.T) {
 	s := serveApp(t, []web.Route{{Pattern: `/doc`, Handler: handle(func(h *funcHandler, co *gen.Co) error {
 		h.SetHeader("Etag", `"v1"`)
 		return h.Write("the document")
-	})}}, web.Settings{})
+	})}}, web.Config{})
 	resp, _ := s.Get("/doc", "If-None-Match", `"v1"`)
 	assert.Equal(t, 304, resp.StatusCode)
 	// A POST with the same validator is answered in full (RFC 9110 §13.1.2).
@@ -74,7 +74,7 @@ func (h *nilUserHandler) Get(co *gen.Co) error { return h.Write("secret") }
 
 func TestTypedNilUserIsNobody(t *testing.T) {
 	s := serveApp(t, []web.Route{{Pattern: `/admin`, Handler: web.Authenticated(web.Make[nilUserHandler]())}},
-		web.Settings{LoginURL: "/login"})
+		web.Config{LoginURL: "/login"})
 	resp, body := s.Get("/admin")
 	assert.Equal(t, 302, resp.StatusCode, body)
 	assert.Equal(t, "/login?next=%2Fadmin", resp.Header.Get("Location"))
@@ -85,7 +85,7 @@ func TestHostRoutingIgnoresCase(t *testing.T) {
 	s := serveApp(t, []web.Route{
 		{Pattern: `/`, Host: `api\.example\.com`, Handler: handle(func(h *funcHandler, co *gen.Co) error { return h.Write("api") })},
 		{Pattern: `/`, Handler: handle(func(h *funcHandler, co *gen.Co) error { return h.Write("www") })},
-	}, web.Settings{})
+	}, web.Config{})
 	for host, want := range map[string]string{
 		"API.Example.COM":      "200 api",
 		"api.example.com:8080": "200 api",
@@ -118,7 +118,7 @@ func TestOtherMethods(t *testing.T) {
 	s := serveApp(t, []web.Route{
 		{Pattern: `/dav`, Handler: web.Make[davHandler]()},
 		{Pattern: `/plain`, Handler: handle(func(h *funcHandler, co *gen.Co) error { return h.Write("plain") })},
-	}, web.Settings{})
+	}, web.Config{})
 	resp, body := s.Do("PROPFIND", "/dav", "")
 	assert.Equal(t, 207, resp.StatusCode)
 	assert.Equal(t, "propfind", body)
@@ -137,7 +137,7 @@ func TestNotModifiedHasTheStandardReason(t *testing.T) {
 		h.SetReason("Fine Thanks")
 		h.SetHeader("Etag", `"v1"`)
 		return h.Write("the document")
-	})}}, web.Settings{})
+	})}}, web.Config{})
 	resp, _ := s.Get("/doc")
 	assert.Equal(t, "200 Fine Thanks", resp.Status)
 	resp, _ = s.Get("/doc", "If-None-Match", `"v1"`)

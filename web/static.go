@@ -71,7 +71,7 @@ func NewStaticFSHandler(fsys fs.FS, defaultFilename string) func() Handler {
 // StaticFileHandler serves files from a directory or fs.FS, Tornado's
 // StaticFileHandler. The first group of its route is the file's path in
 // the tree. Build it with StaticFiles.Handler (or NewStaticFileHandler);
-// an Application with Settings.StaticPath or StaticFS has one already,
+// an Application with Config.StaticPath or StaticFS has one already,
 // under StaticURLPrefix and for /favicon.ico and /robots.txt.
 //
 // It answers GET and HEAD (other methods get 405) with:

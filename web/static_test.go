@@ -101,7 +101,7 @@ func TestStaticServesFiles(t *testing.T) {
 	root := staticTree(t)
 	s := serveApp(t, []web.Route{
 		{Pattern: `/files/(.*)`, Handler: web.StaticFiles{Dir: root, DefaultFilename: "index.html"}.Handler()},
-	}, web.Settings{StaticPath: root})
+	}, web.Config{StaticPath: root})
 	allowStaticLogs(t, s)
 
 	cases := []struct {
@@ -166,7 +166,7 @@ func TestStaticTraversal(t *testing.T) {
 	s := serveApp(t, []web.Route{
 		{Pattern: `/files/(.*)`, Handler: web.StaticFiles{Dir: root, DefaultFilename: "index.html"}.Handler()},
 		{Pattern: `/fs/(.*)`, Handler: web.NewStaticFSHandler(os.DirFS(root), "")},
-	}, web.Settings{StaticPath: root})
+	}, web.Config{StaticPath: root})
 	allowStaticLogs(t, s)
 
 	cases := []struct {
@@ -213,7 +213,7 @@ func TestStaticConditional(t *testing.T) {
 	root := staticTree(t)
 	mod := time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
 	require.NoError(t, os.Chtimes(filepath.Join(root, "hello.txt"), mod, mod.Add(500*time.Millisecond)))
-	s := serveApp(t, nil, web.Settings{StaticPath: root})
+	s := serveApp(t, nil, web.Config{StaticPath: root})
 
 	resp, _ := s.Get("/static/hello.txt")
 	etag := resp.Header.Get("Etag")
@@ -264,7 +264,7 @@ func TestStaticConditional(t *testing.T) {
 
 func TestStaticRange(t *testing.T) {
 	root := staticTree(t)
-	s := serveApp(t, nil, web.Settings{StaticPath: root})
+	s := serveApp(t, nil, web.Config{StaticPath: root})
 	resp, _ := s.Get("/static/hello.txt")
 	etag, lastMod := resp.Header.Get("Etag"), resp.Header.Get("Last-Modified")
 	n := len(helloText) // 13
@@ -342,7 +342,7 @@ func TestStaticBigFile(t *testing.T) {
 	root := staticTree(t)
 	const size = 5<<20 + 12345 // not a multiple of the chunk
 	want := writeBig(t, filepath.Join(root, "big.bin"), size)
-	s := serveApp(t, nil, web.Settings{StaticPath: root})
+	s := serveApp(t, nil, web.Config{StaticPath: root})
 
 	resp, body := s.Get("/static/big.bin")
 	require.Equal(t, 200, resp.StatusCode)
@@ -389,7 +389,7 @@ func TestStaticBigFile(t *testing.T) {
 func TestStaticHead(t *testing.T) {
 	root := staticTree(t)
 	writeBig(t, filepath.Join(root, "big.bin"), 1<<20)
-	s := serveApp(t, nil, web.Settings{StaticPath: root})
+	s := serveApp(t, nil, web.Config{StaticPath: root})
 
 	for _, p := range []string{"/static/hello.txt", "/static/big.bin"} {
 		get, _ := s.Get(p)
@@ -432,7 +432,7 @@ func TestStaticHead(t *testing.T) {
 func TestStaticCacheHeaders(t *testing.T) {
 	root := staticTree(t)
 	now := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
-	s := serveApp(t, nil, web.Settings{StaticPath: root}, ioloop.Config{Clock: looptest.NewFakeClock(now)})
+	s := serveApp(t, nil, web.Config{StaticPath: root}, ioloop.Config{Clock: looptest.NewFakeClock(now)})
 
 	resp, _ := s.Get("/static/hello.txt?v=abcde")
 	assert.Equal(t, 200, resp.StatusCode)
@@ -448,7 +448,7 @@ func TestStaticURL(t *testing.T) {
 	for _, debug := range []bool{false, true} {
 		t.Run(fmt.Sprint("debug=", debug), func(t *testing.T) {
 			root := staticTree(t)
-			s := serveApp(t, nil, web.Settings{StaticPath: root, Debug: debug, StaticURLPrefix: "/assets/"})
+			s := serveApp(t, nil, web.Config{StaticPath: root, Debug: debug, StaticURLPrefix: "/assets/"})
 			u, err := s.App.StaticURL("hello.txt")
 			require.NoError(t, err)
 			assert.Equal(t, "/assets/hello.txt?v="+sha(helloText)[:5], u)
@@ -488,7 +488,7 @@ func TestStaticURL(t *testing.T) {
 		})
 	}
 
-	app, err := web.NewApplication(nil, web.Settings{})
+	app, err := web.NewApplication(nil, web.Config{})
 	require.NoError(t, err)
 	_, err = app.StaticURL("x.css")
 	assert.ErrorIs(t, err, web.ErrNoStaticPath)
@@ -498,7 +498,7 @@ func TestStaticURL(t *testing.T) {
 // goroutines at once, for the race detector.
 func TestStaticURLConcurrent(t *testing.T) {
 	root := staticTree(t)
-	app, err := web.NewApplication(nil, web.Settings{StaticPath: root})
+	app, err := web.NewApplication(nil, web.Config{StaticPath: root})
 	require.NoError(t, err)
 	var wg sync.WaitGroup
 	for i := range 8 {
@@ -524,7 +524,7 @@ func TestStaticFS(t *testing.T) {
 	}
 	s := serveApp(t, []web.Route{
 		{Pattern: `/d/(.*)`, Handler: web.NewStaticFSHandler(fsys, "index.html")},
-	}, web.Settings{StaticFS: fsys})
+	}, web.Config{StaticFS: fsys})
 	allowStaticLogs(t, s)
 
 	resp, body := s.Get("/static/hello.txt")
@@ -567,7 +567,7 @@ func TestStaticCompressAndExtraHeaders(t *testing.T) {
 			h.SetHeader("X-Static-Name", name)
 			h.SetHeader("Cache-Control", "no-cache")
 		}}.Handler()},
-	}, web.Settings{StaticPath: root, Compress: true})
+	}, web.Config{StaticPath: root, Compress: true})
 
 	for _, p := range []string{"/static/big.css", "/static/style.css"} {
 		resp, body := s.Get(p) // Go's client asks for gzip and decodes it
@@ -601,7 +601,7 @@ func TestStaticURLInTemplate(t *testing.T) {
 	tpl := fstest.MapFS{"page.html": {Data: []byte(`<link href="{{static_url "style.css"}}">`)}}
 	s := serveApp(t, []web.Route{
 		{Pattern: `/`, Handler: web.Make[staticPage]()},
-	}, web.Settings{StaticPath: root, TemplateFS: tpl})
+	}, web.Config{StaticPath: root, TemplateFS: tpl})
 	_, body := s.Get("/")
 	assert.Equal(t, `<link href="/static/style.css?v=`+sha("body { color: red }")[:5]+`">`, body)
 }
@@ -613,7 +613,7 @@ func TestStaticNotRegular(t *testing.T) {
 	require.NoError(t, syscall.Mkfifo(filepath.Join(root, "pipe"), 0o644))
 	s := serveApp(t, []web.Route{
 		{Pattern: `/files/(.*)`, Handler: web.NewStaticFileHandler(root, "pipe")},
-	}, web.Settings{StaticPath: root})
+	}, web.Config{StaticPath: root})
 	allowStaticLogs(t, s)
 	for _, p := range []string{"/static/pipe", "/files/sub/../", "/files/"} {
 		resp, _ := s.Get(p)
@@ -626,7 +626,7 @@ func ExampleApplication_StaticURL() {
 	app, err := web.NewApplication([]web.Route{
 		// Another tree, with index.html for its directories.
 		{Pattern: `/docs/(.*)`, Handler: web.StaticFiles{Dir: "docs", DefaultFilename: "index.html"}.Handler()},
-	}, web.Settings{StaticFS: fsys}) // served under /static/
+	}, web.Config{StaticFS: fsys}) // served under /static/
 	if err != nil {
 		panic(err)
 	}

@@ -74,7 +74,7 @@ func (s *staticFiles) contentHash(name string, fi fs.FileInfo, cache bool) (stri
 }
 
 // staticState is the application's own static tree, from
-// Settings.StaticPath or StaticFS, shared by its static routes and
+// Config.StaticPath or StaticFS, shared by its static routes and
 // StaticURL.
 type staticState struct {
 	files *staticFiles
@@ -98,8 +98,8 @@ func (a *Application) staticRoutes() []Route {
 }
 
 // ErrNoStaticPath is returned by StaticURL when neither
-// Settings.StaticPath nor Settings.StaticFS is set.
-var ErrNoStaticPath = errors.New("web: static_url needs Settings.StaticPath or Settings.StaticFS")
+// Config.StaticPath nor Config.StaticFS is set.
+var ErrNoStaticPath = errors.New("web: static_url needs Config.StaticPath or Config.StaticFS")
 
 // StaticURL returns the URL of the static file p (a path relative to the
 // static tree, such as "css/site.css"): StaticURLPrefix, p, and "?v="

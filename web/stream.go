@@ -17,7 +17,7 @@ import (
 // DataReceived ends the request with its status (see HTTPError) and
 // closes the connection: return NewHTTPError(413, ...) to refuse an
 // upload that grows too large. The body is bounded, as any, by
-// Settings.Server.MaxBodySize unless the handler raises it.
+// Config.Server.MaxBodySize unless the handler raises it.
 type BodyStreamer interface {
 	DataReceived(chunk []byte) error
 }
@@ -77,7 +77,7 @@ func (b *bodyStream) wait(co *gen.Co) error {
 }
 
 // SetMaxBodySize sets the largest request body this request may have, in
-// place of Settings.Server.MaxBodySize (Tornado's
+// place of Config.Server.MaxBodySize (Tornado's
 // request.connection.set_max_body_size): a BodyStreamer calls it from
 // Prepare, before its body is read, to take a larger upload. Under
 // net/http (ServeHTTP) the body is read before the handler runs, so it

@@ -15,7 +15,7 @@ import (
 	"github.com/gornado/gornado/ioloop"
 )
 
-// Render executes the template name from Settings.TemplatePath (or
+// Render executes the template name from Config.TemplatePath (or
 // TemplateFS) with data, writes the result and finishes, as Tornado's
 // render. Templates are html/template, so output is escaped by context.
 //
@@ -25,7 +25,7 @@ import (
 //	base.html:  <html><body>{{block "content" .}}{{end}}</body></html>
 //	index.html: {{template "base.html" .}}{{define "content"}}<p>{{.Msg}}</p>{{end}}
 //
-// Besides Settings.TemplateFuncs, templates may call static_url "path",
+// Besides Config.TemplateFuncs, templates may call static_url "path",
 // reverse_url "name" args..., xsrf_form_html, xsrf_token and
 // current_user. Parsed templates are cached; in Debug mode they are read
 // from disk again on every render. An error (a missing template, a
@@ -110,7 +110,7 @@ func (a *Application) templateFS() fs.FS {
 func (a *Application) parseTemplate(lt *loopTemplates, name string) (*template.Template, error) {
 	fsys := a.templateFS()
 	if fsys == nil {
-		return nil, fmt.Errorf("template %q: Settings.TemplatePath is not set", name)
+		return nil, fmt.Errorf("template %q: Config.TemplatePath is not set", name)
 	}
 	funcs := a.templateFuncs(lt)
 	name = path.Clean(strings.TrimPrefix(name, "/"))

@@ -15,7 +15,7 @@ const XSRFCookieName = "_xsrf"
 
 // XSRFToken returns the token a form or script must send back with a
 // POST, PUT, PATCH, DELETE (any method but GET, HEAD and OPTIONS) when
-// Settings.XSRFCookies is on: as the _xsrf
+// Config.XSRFCookies is on: as the _xsrf
 // argument or an X-XSRFToken (or X-CSRFToken) header. The first call sets
 // the _xsrf cookie if the request had none. The token is masked afresh for
 // each request (Tornado's version 2 tokens), so it never repeats in pages
@@ -88,7 +88,7 @@ func xorMask(mask [4]byte, data []byte) []byte {
 // CheckXSRFCookie returns nil if the request carries the XSRF token of its
 // _xsrf cookie, else a 403 *HTTPError saying what is wrong. The
 // application calls it before Prepare for every method but GET, HEAD and
-// OPTIONS when Settings.XSRFCookies is on; a handler may override it (see
+// OPTIONS when Config.XSRFCookies is on; a handler may override it (see
 // XSRFChecker).
 func (h *RequestHandler) CheckXSRFCookie() error {
 	sent := h.Request.Header.Get("X-Xsrftoken")

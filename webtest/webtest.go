@@ -4,7 +4,7 @@
 // from it and a test certificate authority for HTTPS.
 //
 //	func TestHello(t *testing.T) {
-//		s := webtest.Serve(t, []web.Route{{Pattern: `/`, Handler: web.Make[MainHandler]()}}, web.Settings{})
+//		s := webtest.Serve(t, []web.Route{{Pattern: `/`, Handler: web.Make[MainHandler]()}}, web.Config{})
 //		resp, body := s.Get("/")
 //		assert.Equal(t, 200, resp.StatusCode)
 //		assert.Equal(t, "Hello, world", body)
@@ -50,7 +50,7 @@ type Server struct {
 // Serve builds an application from routes and settings (logging to the
 // loop's recorder unless settings.Logger is set) and serves it until the
 // end of the test, on a loop made with loopCfg.
-func Serve(t testing.TB, routes []web.Route, settings web.Settings, loopCfg ...ioloop.Config) *Server {
+func Serve(t testing.TB, routes []web.Route, settings web.Config, loopCfg ...ioloop.Config) *Server {
 	t.Helper()
 	l := looptest.New(t, loopCfg...)
 	if settings.Logger == nil {

@@ -22,7 +22,7 @@ func (h *mainHandler) Get(co *gen.Co) error {
 }
 
 func TestServe(t *testing.T) {
-	s := webtest.Serve(t, []web.Route{{Pattern: `/`, Handler: web.Make[mainHandler]()}}, web.Settings{})
+	s := webtest.Serve(t, []web.Route{{Pattern: `/`, Handler: web.Make[mainHandler]()}}, web.Config{})
 	resp, body := s.Get("/?name=test")
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "Hello, test", body)

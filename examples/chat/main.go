@@ -36,7 +36,7 @@ func main() {
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Stdout, *addr, web.Settings{ServeTraceback: *debug}); err != nil {
+	if err := run(ctx, os.Stdout, *addr, web.Config{ServeTraceback: *debug}); err != nil {
 		fmt.Fprintln(os.Stderr, "chat:", err)
 		os.Exit(1)
 	}
@@ -44,7 +44,7 @@ func main() {
 
 // run serves the chat on addr until ctx ends, announcing the URL on out.
 // The loop runs on the calling goroutine.
-func run(ctx context.Context, out io.Writer, addr string, s web.Settings) error {
+func run(ctx context.Context, out io.Writer, addr string, s web.Config) error {
 	c, err := listen(addr, s)
 	if err != nil {
 		return err
@@ -62,7 +62,7 @@ type chatServer struct {
 
 // listen makes the loop, the room and the application, and listens on
 // addr; nothing runs until serve.
-func listen(addr string, s web.Settings) (*chatServer, error) {
+func listen(addr string, s web.Config) (*chatServer, error) {
 	loop, err := ioloop.New(ioloop.Config{})
 	if err != nil {
 		return nil, err

@@ -36,7 +36,7 @@ func TestRunStartsAndStops(t *testing.T) {
 	defer cancel()
 	out := &lineWriter{ch: make(chan string, 1)}
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, out, "127.0.0.1:0", web.Settings{NoAccessLog: true}) }()
+	go func() { done <- run(ctx, out, "127.0.0.1:0", web.Config{NoAccessLog: true}) }()
 	var base string
 	select {
 	case line := <-out.ch:
@@ -68,7 +68,7 @@ func TestRunStartsAndStops(t *testing.T) {
 // A long poll waiting when the server stops is answered (503) rather than
 // held until the shutdown timeout cuts it, so serve returns nil.
 func TestShutdownAnswersWaitingPolls(t *testing.T) {
-	c, err := listen("127.0.0.1:0", web.Settings{NoAccessLog: true})
+	c, err := listen("127.0.0.1:0", web.Config{NoAccessLog: true})
 	require.NoError(t, err)
 	base := "http://" + c.srv.Addrs()[0].String()
 	ctx, cancel := context.WithCancel(context.Background())

@@ -35,11 +35,11 @@ func main() {
 
 // run serves httpbin on addr until ctx ends, announcing the URL on out.
 func run(ctx context.Context, out io.Writer, addr string) error {
-	app, err := httpbin.NewApplication(httpbin.Options{}, web.Settings{})
+	app, err := httpbin.NewApplication(httpbin.Options{}, web.Config{})
 	if err != nil {
 		return err
 	}
-	g, err := httpserver.NewGroup(addr, 1, app.Handler, app.Settings().Server)
+	g, err := httpserver.NewGroup(addr, 1, app.Handler, app.Config().Server)
 	if err != nil {
 		return err
 	}

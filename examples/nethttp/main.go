@@ -131,7 +131,7 @@ func serveMounted(ctx context.Context, addr string, threads int, announce func([
 	app, err := web.NewApplication([]web.Route{
 		{Pattern: `/async/([0-9]+)`, Handler: web.Make[asyncHandler]()},
 		{Pattern: `/.*`, Handler: c.Handler()},
-	}, web.Settings{})
+	}, web.Config{})
 	if err != nil {
 		return err
 	}

@@ -43,7 +43,7 @@ type Config struct {
 	// on, unnamed, until closed), so no outcome leaves one behind.
 	TempDir string
 	// NoXSRF exempts the mounted handler from the application's XSRF
-	// check (Settings.XSRFCookies), which otherwise applies to it as to
+	// check (web.Config.XSRFCookies), which otherwise applies to it as to
 	// any handler.
 	NoXSRF bool
 	// CurrentUser tells who is logged in, for a container route wrapped

@@ -35,7 +35,7 @@ func TestMountedHandlerDoesNotBlockTheLoop(t *testing.T) {
 	s := serveApp(t, []web.Route{
 		{Pattern: `/slow`, Handler: mountH(t, slow)},
 		{Pattern: `/fast`, Handler: web.Make[helloHandler]()},
-	}, web.Settings{})
+	}, web.Config{})
 
 	var order []string
 	slowDone := make(chan string)
@@ -64,7 +64,7 @@ func TestMountedSleepingHandlerAndFileServer(t *testing.T) {
 		{Pattern: `/files/.*`, Handler: mountH(t, http.StripPrefix("/files", http.FileServer(http.Dir(dir))))},
 		{Pattern: `/sleep`, Handler: mountH(t, sleep)},
 		{Pattern: `/fast`, Handler: web.Make[helloHandler]()},
-	}, web.Settings{})
+	}, web.Config{})
 	done := make(chan string, 2)
 	go func() {
 		_, body := s.Get("/sleep")
@@ -135,7 +135,7 @@ func TestMountedRequestAndResponsePassThrough(t *testing.T) {
 	s := serveApp(t, []web.Route{
 		{Pattern: `/echo/.*`, Handler: mountH(t, echo)},
 		{Pattern: `/status`, Handler: mountH(t, statuses)},
-	}, web.Settings{})
+	}, web.Config{})
 	// Mounted handlers write the access log as native ones do.
 	looptest.ExpectLog(t, s.Loop, slog.LevelInfo, `^request status=201 method=GET uri=/status\?code=201&body=made remote_ip=127.0.0.1 duration=`)
 	looptest.ExpectLog(t, s.Loop, slog.LevelWarn, `^request status=404 method=GET uri=/status\?code=404`)
@@ -207,7 +207,7 @@ func TestMountedStreamingResponse(t *testing.T) {
 	s := serveApp(t, []web.Route{
 		{Pattern: `/stream`, Handler: mountH(t, stream)},
 		{Pattern: `/large`, Handler: mountH(t, large)},
-	}, web.Settings{})
+	}, web.Config{})
 
 	resp, err := s.Client.Get(s.URL + "/stream")
 	require.NoError(t, err)
@@ -244,7 +244,7 @@ func TestMountedPanicAnswers500(t *testing.T) {
 			w.(http.Flusher).Flush()
 			panic("late boom")
 		}))},
-	}, web.Settings{})
+	}, web.Config{})
 	looptest.ExpectLog(t, s.Loop, slog.LevelError, `mounted handler panicked .*panic=boom`)
 	looptest.ExpectLog(t, s.Loop, slog.LevelError, `mounted handler panicked .*panic=late boom`)
 	logs := looptest.Logs(s.Loop)
@@ -282,7 +282,7 @@ func TestMountedClientDisconnectCancelsContext(t *testing.T) {
 			<-r.Context().Done()
 			close(cancelled)
 		}))},
-	}, web.Settings{})
+	}, web.Config{})
 	conn, err := net.Dial("tcp", strings.TrimPrefix(s.URL, "http://"))
 	require.NoError(t, err)
 	_, err = io.WriteString(conn, "GET /wait HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -308,7 +308,7 @@ func TestMountedHandlerWithoutWorkersAnswers503(t *testing.T) {
 		io.WriteString(w, "ran")
 	})
 	_, route := mount(t, h, nethttp.Config{Executor: exec})
-	s := serveApp(t, []web.Route{{Pattern: `/h`, Handler: route}}, web.Settings{})
+	s := serveApp(t, []web.Route{{Pattern: `/h`, Handler: route}}, web.Config{})
 	looptest.Logs(s.Loop).Allow(t, slog.LevelError, `^request status=503`)
 	t.Cleanup(func() { exec.Shutdown(false, time.Second) })
 
@@ -334,7 +334,7 @@ func TestMountedHandlerWithoutWorkersAnswers503(t *testing.T) {
 	// After the container's Close, with a pool of its own, its routes
 	// answer 503 too.
 	c2, route2 := mount(t, h, nethttp.Config{})
-	s2 := serveApp(t, []web.Route{{Pattern: `/h`, Handler: route2}}, web.Settings{})
+	s2 := serveApp(t, []web.Route{{Pattern: `/h`, Handler: route2}}, web.Config{})
 	looptest.Logs(s2.Loop).Allow(t, slog.LevelError, `^request status=503`)
 	_, body := s2.Get("/h")
 	assert.Equal(t, "ran", body)

@@ -8,7 +8,7 @@
 //	app, err := web.NewApplication([]web.Route{
 //		{Pattern: `/`, Handler: web.Make[MainHandler]()},
 //		{Pattern: `/legacy/.*`, Handler: legacy.Handler()},
-//	}, web.Settings{})
+//	}, web.Config{})
 //
 // The loop reads the whole request; a worker runs the handler, which
 // writes into a buffer; the loop sends what it wrote. A body over 64 KiB,
@@ -21,7 +21,7 @@
 // gorilla/websocket and other hijacking handlers work mounted.
 //
 // The mounted route is a web handler (FallbackHandler), so the
-// application's checks apply to it as to any handler: Settings.XSRFCookies
+// application's checks apply to it as to any handler: web.Config.XSRFCookies
 // checks POST, PUT, PATCH and DELETE (as Tornado's FallbackHandler does;
 // Config.NoXSRF turns that off for an application with checks of its
 // own), and web.Authenticated(c.Handler()) sends visitors who are not

@@ -43,7 +43,7 @@ func TestBackpressure(t *testing.T) {
 			}
 		}
 	}), nethttp.Config{TempDir: t.TempDir()})
-	s := serveApp(t, []web.Route{{Pattern: `/big`, Handler: route}}, web.Settings{})
+	s := serveApp(t, []web.Route{{Pattern: `/big`, Handler: route}}, web.Config{})
 
 	conn, err := net.Dial("tcp", s.Addr)
 	require.NoError(t, err)
@@ -115,7 +115,7 @@ func TestHijack(t *testing.T) {
 	s := serveApp(t, []web.Route{
 		{Pattern: `/upper`, Handler: route},
 		{Pattern: `/hello`, Handler: web.Make[helloHandler]()},
-	}, web.Settings{})
+	}, web.Config{})
 	conn, err := net.Dial("tcp", s.Addr)
 	require.NoError(t, err)
 	defer conn.Close()
@@ -155,7 +155,7 @@ func TestApplicationChecks(t *testing.T) {
 		{Pattern: `/unchecked`, Handler: unchecked},
 		{Pattern: `/private`, Handler: web.Authenticated(anonymous)},
 		{Pattern: `/mine`, Handler: web.Authenticated(known)},
-	}, web.Settings{XSRFCookies: true, CookieSecret: "s", LoginURL: "/login"})
+	}, web.Config{XSRFCookies: true, CookieSecret: "s", LoginURL: "/login"})
 	looptest.Logs(s.Loop).Allow(t, slog.LevelWarn, `.`)
 
 	resp, _ := s.Do("POST", "/checked", "a=1", "Content-Type", "application/x-www-form-urlencoded")

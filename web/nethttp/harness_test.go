@@ -16,7 +16,7 @@ import (
 
 // serveApp serves an application on loopback until the end of the test
 // (webtest.Serve), on a loop made with cfg.
-func serveApp(t *testing.T, routes []web.Route, s web.Settings, cfg ...ioloop.Config) *webtest.Server {
+func serveApp(t *testing.T, routes []web.Route, s web.Config, cfg ...ioloop.Config) *webtest.Server {
 	t.Helper()
 	return webtest.Serve(t, routes, s, cfg...)
 }

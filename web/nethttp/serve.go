@@ -69,7 +69,7 @@ func Serve(ctx context.Context, addr string, h http.Handler, cfg Config) error {
 		scfg.StallTimeout = DefaultChannelTimeout
 	}
 	app, err := web.NewApplication([]web.Route{{Pattern: `.*`, Handler: c.Handler()}},
-		web.Settings{Server: scfg, Logger: cfg.Logger, NoAccessLog: true})
+		web.Config{Server: scfg, Logger: cfg.Logger, NoAccessLog: true})
 	if err != nil {
 		return err
 	}

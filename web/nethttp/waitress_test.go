@@ -73,7 +73,7 @@ func TestSlowClientDoesNotHoldTheWorker(t *testing.T) {
 	// receive buffer is small, 64 KiB, but not so small that TCP crawls.)
 	tmp := t.TempDir()
 	c, route := mount(t, bytesMux(), nethttp.Config{Threads: 1, TempDir: tmp})
-	s := serveApp(t, []web.Route{{Pattern: `/.*`, Handler: route}}, web.Settings{})
+	s := serveApp(t, []web.Route{{Pattern: `/.*`, Handler: route}}, web.Config{})
 
 	slow, err := net.Dial("tcp", s.Addr)
 	require.NoError(t, err)
@@ -100,7 +100,7 @@ func TestSlowClientDoesNotHoldTheWorker(t *testing.T) {
 func TestRequestBodySpills(t *testing.T) {
 	tmp := t.TempDir()
 	c, route := mount(t, bytesMux(), nethttp.Config{TempDir: tmp, InbufOverflow: 64 << 10})
-	s := serveApp(t, []web.Route{{Pattern: `/.*`, Handler: route}}, web.Settings{})
+	s := serveApp(t, []web.Route{{Pattern: `/.*`, Handler: route}}, web.Config{})
 	for _, n := range []int{0, 1000, 3 << 20} {
 		body := pattern(n)
 		resp, got := s.Do("POST", "/sha256", string(body))
@@ -117,7 +117,7 @@ func TestManySlowReaders(t *testing.T) {
 	// worker waits, and another client is still served. Then they all
 	// read their bytes.
 	c, route := mount(t, bytesMux(), nethttp.Config{Threads: 4, TempDir: t.TempDir()})
-	s := serveApp(t, []web.Route{{Pattern: `/.*`, Handler: route}}, web.Settings{})
+	s := serveApp(t, []web.Route{{Pattern: `/.*`, Handler: route}}, web.Config{})
 	const clients, size = 16, 8 << 20
 	before := served.Load()
 	conns := make([]net.Conn, clients)
@@ -163,7 +163,7 @@ func TestStalledClientReleasesTheWorker(t *testing.T) {
 	c, route := mount(t, mux, nethttp.Config{Threads: 1, TempDir: t.TempDir()})
 	clock := looptest.NewFakeClock(time.Time{})
 	s := serveApp(t, []web.Route{{Pattern: `/.*`, Handler: route}},
-		web.Settings{Server: httpserver.Config{StallTimeout: time.Second, IdleTimeout: time.Hour}}, ioloop.Config{Clock: clock})
+		web.Config{Server: httpserver.Config{StallTimeout: time.Second, IdleTimeout: time.Hour}}, ioloop.Config{Clock: clock})
 
 	conn, err := net.Dial("tcp", s.Addr)
 	require.NoError(t, err)

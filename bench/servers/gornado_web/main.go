@@ -82,7 +82,7 @@ func main() {
 			w.Header().Set("Content-Type", "text/plain")
 			w.Write([]byte(benchutil.Body))
 		}), nethttp.Config{}).Handler()},
-	}, web.Settings{NoAccessLog: true, TemplateFS: tfs})
+	}, web.Config{NoAccessLog: true, TemplateFS: tfs})
 	if err != nil {
 		fail(err)
 	}

@@ -12,7 +12,7 @@
 //
 //	loop, _ := ioloop.New(ioloop.Config{})
 //	room := chatdemo.NewMessageBuffer(loop)
-//	app, _ := chatdemo.NewApplication(room, web.Settings{})
+//	app, _ := chatdemo.NewApplication(room, web.Config{})
 //	if _, err := app.Listen(loop, "127.0.0.1:8888"); err != nil {
 //		log.Fatal(err)
 //	}
@@ -61,7 +61,7 @@ func mustSub(fsys fs.FS, dir string) fs.FS {
 // chat needs: XSRFCookies on, the embedded templates and static files
 // (unless s names its own), and the linkify template function. Serve it on
 // room's loop only (see the package doc).
-func NewApplication(room *MessageBuffer, s web.Settings) (*web.Application, error) {
+func NewApplication(room *MessageBuffer, s web.Config) (*web.Application, error) {
 	s.XSRFCookies = true
 	if s.TemplateFS == nil && s.TemplatePath == "" {
 		s.TemplateFS = Templates

@@ -37,7 +37,7 @@ func serveChat(t *testing.T) *chat {
 	t.Helper()
 	l := looptest.New(t)
 	room := chatdemo.NewMessageBuffer(l)
-	app, err := chatdemo.NewApplication(room, web.Settings{Logger: looptest.Logs(l).Logger()})
+	app, err := chatdemo.NewApplication(room, web.Config{Logger: looptest.Logs(l).Logger()})
 	require.NoError(t, err)
 	srv, err := app.Listen(l, "127.0.0.1:0")
 	require.NoError(t, err)

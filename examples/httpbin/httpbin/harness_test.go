@@ -33,7 +33,7 @@ type server struct {
 func serve(t *testing.T, opts httpbin.Options, cfg ...ioloop.Config) *server {
 	t.Helper()
 	l := looptest.New(t, cfg...)
-	app, err := httpbin.NewApplication(opts, web.Settings{Logger: looptest.Logs(l).Logger()})
+	app, err := httpbin.NewApplication(opts, web.Config{Logger: looptest.Logs(l).Logger()})
 	require.NoError(t, err)
 	srv, err := app.Listen(l, "127.0.0.1:0")
 	require.NoError(t, err)

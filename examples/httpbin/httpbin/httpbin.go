@@ -8,7 +8,7 @@
 //
 // Serve it on a loop of your own:
 //
-//	app, err := httpbin.NewApplication(httpbin.Options{}, web.Settings{})
+//	app, err := httpbin.NewApplication(httpbin.Options{}, web.Config{})
 //	if err != nil { ... }
 //	err = app.ListenAndServe(ctx, "127.0.0.1:8888", 1)
 //
@@ -103,7 +103,7 @@ func (o Options) withDefaults() Options {
 }
 
 // Routes returns the httpbin routes, for an application of your own. Put
-// NotFound in its Settings.DefaultHandler to answer OPTIONS and unknown
+// NotFound in its web.Config.DefaultHandler to answer OPTIONS and unknown
 // paths as httpbin does.
 func Routes(o Options) []web.Route {
 	opts := o.withDefaults()
@@ -141,7 +141,7 @@ func NotFound() func() web.Handler {
 // NewApplication returns an application serving Routes(o), with
 // NotFound as its default handler and, unless s.Server sets one, the
 // server's body limit at o.MaxBodySize.
-func NewApplication(o Options, s web.Settings) (*web.Application, error) {
+func NewApplication(o Options, s web.Config) (*web.Application, error) {
 	o = o.withDefaults()
 	if s.DefaultHandler == nil {
 		s.DefaultHandler = NotFound()

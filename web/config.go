@@ -9,11 +9,11 @@ import (
 	"github.com/gornado/gornado/ioloop"
 )
 
-// Settings configures an Application, Tornado's application settings.
+// Config configures an Application, Tornado's application settings.
 // The zero value serves: no cookies secret (signed cookies fail with
 // ErrNoCookieSecret), no XSRF checks, no templates, no static files, no
 // compression, access log at Info on slog.Default().
-type Settings struct {
+type Config struct {
 	// Debug turns on ServeTraceback and template reloading (templates
 	// are parsed again from disk on every render).
 	Debug bool
@@ -80,4 +80,4 @@ type Settings struct {
 	Loop *ioloop.IOLoop
 }
 
-func (s *Settings) serveTraceback() bool { return s.Debug || s.ServeTraceback }
+func (s *Config) serveTraceback() bool { return s.Debug || s.ServeTraceback }
