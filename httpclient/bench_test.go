@@ -21,7 +21,7 @@ func BenchmarkFetch(b *testing.B) {
 	if err := srv.Listen("127.0.0.1:0"); err != nil {
 		b.Fatal(err)
 	}
-	c := httpclient.New(loop, httpclient.Options{})
+	c := httpclient.New(loop, httpclient.Config{})
 	req := &httpclient.Request{URL: "http://" + srv.Addrs()[0].String() + "/"}
 	b.ReportAllocs()
 	looptest.Run(b, loop, 0, func(co *gen.Co) error {

@@ -9,7 +9,7 @@ import (
 // Blocking is the client for code outside a loop, Tornado's HTTPClient: it
 // runs an AsyncHTTPClient on a loop of its own, on its own goroutine, and
 // its Fetch waits for the response. It is safe from any goroutine, and
-// concurrent fetches run concurrently (up to Options.MaxClients at once).
+// concurrent fetches run concurrently (up to Config.MaxClients at once).
 // Close it when done: it stops the loop and closes every connection.
 type Blocking struct {
 	loop   *ioloop.IOLoop
@@ -22,7 +22,7 @@ type Blocking struct {
 
 // NewBlocking starts a loop on a new goroutine with a client on it. It
 // fails only if the loop cannot be created.
-func NewBlocking(opts Options) (*Blocking, error) {
+func NewBlocking(opts Config) (*Blocking, error) {
 	loop, err := ioloop.New(ioloop.Config{})
 	if err != nil {
 		return nil, err

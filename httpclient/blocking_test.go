@@ -14,7 +14,7 @@ import (
 
 func TestBlocking(t *testing.T) {
 	ts := serve(t, httpserver.Config{})
-	b, err := httpclient.NewBlocking(httpclient.Options{MaxClients: 4})
+	b, err := httpclient.NewBlocking(httpclient.Config{MaxClients: 4})
 	require.NoError(t, err)
 
 	resp, err := b.FetchURL(ts.base + "/hello")
@@ -55,7 +55,7 @@ func TestBlocking(t *testing.T) {
 
 func TestBlockingCloseFailsFetchesInFlight(t *testing.T) {
 	ts := serve(t, httpserver.Config{})
-	b, err := httpclient.NewBlocking(httpclient.Options{})
+	b, err := httpclient.NewBlocking(httpclient.Config{})
 	require.NoError(t, err)
 	done := make(chan error, 1)
 	go func() {

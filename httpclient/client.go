@@ -10,7 +10,7 @@ import (
 	"github.com/gornado/gornado/iostream"
 )
 
-// Defaults of Options' zero fields.
+// Defaults of Config's zero fields.
 const (
 	DefaultMaxClients    = 10
 	DefaultMaxBufferSize = iostream.DefaultMaxBufferSize // 100 MiB
@@ -20,8 +20,8 @@ const (
 	DefaultMaxInterimResponses = 10
 )
 
-// Options configure an AsyncHTTPClient. The zero value works.
-type Options struct {
+// Config configures an AsyncHTTPClient. The zero value works.
+type Config struct {
 	// MaxClients bounds the fetches in progress; the others wait in a
 	// FIFO queue (Tornado's max_clients). Zero means 10.
 	MaxClients int
@@ -68,7 +68,7 @@ type Options struct {
 	Resolver *iostream.Resolver
 }
 
-func (o Options) withDefaults() Options {
+func (o Config) withDefaults() Config {
 	if o.MaxClients <= 0 {
 		o.MaxClients = DefaultMaxClients
 	}
@@ -101,7 +101,7 @@ func (o Options) withDefaults() Options {
 // other goroutines).
 type AsyncHTTPClient struct {
 	loop *ioloop.IOLoop
-	opts Options
+	opts Config
 	tcp  *iostream.TCPClient
 
 	active int      // fetches holding a slot
@@ -140,7 +140,7 @@ func (c *AsyncHTTPClient) parseURL(rawURL string) (*urlInfo, error) {
 }
 
 // New returns a client that fetches on loop. Loop-only.
-func New(loop *ioloop.IOLoop, opts Options) *AsyncHTTPClient {
+func New(loop *ioloop.IOLoop, opts Config) *AsyncHTTPClient {
 	opts = opts.withDefaults()
 	return &AsyncHTTPClient{
 		loop:   loop,

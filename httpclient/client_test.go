@@ -27,7 +27,7 @@ func decodeEcho(t *testing.T, r *httpclient.Response) echoed {
 
 func TestGet(t *testing.T) {
 	ts := serve(t, httpserver.Config{})
-	loop, c := newClient(t, httpclient.Options{})
+	loop, c := newClient(t, httpclient.Config{})
 	resp, err := fetch(t, loop, c, ts.base+"/hello")
 	require.NoError(t, err)
 	assert.Equal(t, 200, resp.Code)
@@ -49,7 +49,7 @@ func TestGet(t *testing.T) {
 
 func TestRequestHeadAndEcho(t *testing.T) {
 	ts := serve(t, httpserver.Config{})
-	loop, c := newClient(t, httpclient.Options{})
+	loop, c := newClient(t, httpclient.Config{})
 	req := &httpclient.Request{URL: ts.base + "/echo?a=1&b=two", UserAgent: "spider/1"}
 	req.Header.Set("X-Test", "yes")
 	resp, err := fetch(t, loop, c, req)
@@ -69,7 +69,7 @@ func TestRequestHeadAndEcho(t *testing.T) {
 
 func TestMethodsAndBodies(t *testing.T) {
 	ts := serve(t, httpserver.Config{})
-	loop, c := newClient(t, httpclient.Options{})
+	loop, c := newClient(t, httpclient.Config{})
 	for _, m := range []string{"POST", "PUT", "PATCH"} {
 		resp, err := fetch(t, loop, c, &httpclient.Request{URL: ts.base + "/echo", Method: m, Body: []byte("body of " + m)})
 		require.NoError(t, err, m)
@@ -103,7 +103,7 @@ func TestMethodsAndBodies(t *testing.T) {
 }
 
 func TestInvalidRequests(t *testing.T) {
-	loop, c := newClient(t, httpclient.Options{})
+	loop, c := newClient(t, httpclient.Config{})
 	for name, req := range map[string]any{
 		"scheme":         "ftp://127.0.0.1/",
 		"no host":        "http:///path",
@@ -130,7 +130,7 @@ func headers(kv ...string) httputil.Headers {
 
 func TestNonstandardMethod(t *testing.T) {
 	ts := serve(t, httpserver.Config{})
-	loop, c := newClient(t, httpclient.Options{})
+	loop, c := newClient(t, httpclient.Config{})
 	resp, err := fetch(t, loop, c, &httpclient.Request{URL: ts.base + "/echo", Method: "PROPFIND", AllowNonstandardMethods: true})
 	require.NoError(t, err)
 	assert.Equal(t, "PROPFIND", decodeEcho(t, resp).Method)
@@ -141,7 +141,7 @@ func TestNonstandardMethod(t *testing.T) {
 
 func TestHTTPErrors(t *testing.T) {
 	ts := serve(t, httpserver.Config{})
-	loop, c := newClient(t, httpclient.Options{})
+	loop, c := newClient(t, httpclient.Config{})
 	_, err := fetch(t, loop, c, ts.base+"/status/404")
 	var he *httpclient.HTTPError
 	require.ErrorAs(t, err, &he)
@@ -172,7 +172,7 @@ func TestHTTPErrors(t *testing.T) {
 
 func TestBasicAuth(t *testing.T) {
 	ts := serve(t, httpserver.Config{})
-	loop, c := newClient(t, httpclient.Options{})
+	loop, c := newClient(t, httpclient.Config{})
 	_, err := fetch(t, loop, c, ts.base+"/auth")
 	var he *httpclient.HTTPError
 	require.ErrorAs(t, err, &he)
@@ -190,7 +190,7 @@ func TestBasicAuth(t *testing.T) {
 
 func TestHeaderCallback(t *testing.T) {
 	ts := serve(t, httpserver.Config{})
-	loop, c := newClient(t, httpclient.Options{})
+	loop, c := newClient(t, httpclient.Config{})
 	var lines []string
 	resp, err := fetch(t, loop, c, &httpclient.Request{
 		URL:            ts.base + "/redirect/1", // the redirect's head is not reported
@@ -206,7 +206,7 @@ func TestHeaderCallback(t *testing.T) {
 
 func TestCancelFuture(t *testing.T) {
 	ts := serve(t, httpserver.Config{})
-	loop, c := newClient(t, httpclient.Options{})
+	loop, c := newClient(t, httpclient.Config{})
 	looptest.Run(t, loop, 0, func(co *gen.Co) error {
 		f := c.FetchURL(ts.base + "/hang")
 		for !waitServerConns(co, ts, 1) {

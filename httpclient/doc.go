@@ -4,7 +4,7 @@
 //
 // Fetch returns a future of the response. Inside a coroutine:
 //
-//	client := httpclient.New(loop, httpclient.Options{})
+//	client := httpclient.New(loop, httpclient.Config{})
 //	resp, err := gen.Await(co, client.FetchURL("http://127.0.0.1:8888/"))
 //	if err != nil {
 //		return err // an *HTTPError: a non-2xx status, or 599
@@ -13,7 +13,7 @@
 //
 // and from any goroutine:
 //
-//	client, err := httpclient.NewBlocking(httpclient.Options{})
+//	client, err := httpclient.NewBlocking(httpclient.Config{})
 //	if err != nil {
 //		log.Fatal(err)
 //	}
@@ -26,7 +26,7 @@
 //
 // # The model
 //
-// A fetch takes one of Options.MaxClients slots, or waits for one in a FIFO
+// A fetch takes one of Config.MaxClients slots, or waits for one in a FIFO
 // queue. It then takes an idle keep-alive connection to the same host from
 // the pool, or connects (resolving on the loop's executor, TLS through
 // package iostream, HTTPS through a proxy with CONNECT). Each connection is a

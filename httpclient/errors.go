@@ -32,10 +32,10 @@ var (
 	// (httputil.ErrBadStatusLine, httputil.ErrBadChunkSize, ...).
 	ErrBadResponse = errors.New("httpclient: malformed response")
 	// ErrHeaderTooLarge is the cause of a fetch whose response head was
-	// longer than Options.MaxHeaderSize. It is httputil.ErrHeaderTooLarge.
+	// longer than Config.MaxHeaderSize. It is httputil.ErrHeaderTooLarge.
 	ErrHeaderTooLarge = httputil.ErrHeaderTooLarge
 	// ErrBodyTooLarge is the cause of a fetch whose response body was
-	// longer than Options.MaxBodySize. It is httputil.ErrBodyTooLarge.
+	// longer than Config.MaxBodySize. It is httputil.ErrBodyTooLarge.
 	ErrBodyTooLarge = httputil.ErrBodyTooLarge
 	// ErrTooManyRedirects is the error of a fetch that met more than
 	// MaxRedirects redirects; the *HTTPError carries the last 3xx

@@ -31,7 +31,7 @@ func Example() {
 	}
 	base := "http://" + srv.Addrs()[0].String()
 
-	client := httpclient.New(loop, httpclient.Options{})
+	client := httpclient.New(loop, httpclient.Config{})
 	_, err = gen.RunSync(loop, func(co *gen.Co) (struct{}, error) {
 		defer client.Close()
 		defer srv.Close()

@@ -37,7 +37,7 @@ func TestEarlyAnswerToALargeBodyIsNotPooled(t *testing.T) {
 		io.Copy(io.Discard, br)
 	})
 	t.Cleanup(func() { once.Do(func() { close(release) }) })
-	loop, c := newClient(t, httpclient.Options{})
+	loop, c := newClient(t, httpclient.Config{})
 	// More than the socket buffers of both ends hold while the server
 	// does not read.
 	body := bytes.Repeat([]byte("b"), 16<<20)
@@ -59,7 +59,7 @@ func TestSmallBodyConnectionIsPooled(t *testing.T) {
 	// The other side of the rule: a body flushed before the answer leaves
 	// the connection reusable.
 	rs := rawServe(t, keepAlive("ok"))
-	loop, c := newClient(t, httpclient.Options{})
+	loop, c := newClient(t, httpclient.Config{})
 	for i := range 3 {
 		resp, err := fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.addr + "/", Method: "POST",
 			Body: bytes.Repeat([]byte("s"), 100<<10)})
@@ -88,7 +88,7 @@ func TestEmptyGzipBody(t *testing.T) {
 					io.WriteString(c, tc.reply)
 				}
 			})
-			loop, c := newClient(t, httpclient.Options{})
+			loop, c := newClient(t, httpclient.Config{})
 			for i := range 2 {
 				resp, err := fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.addr + "/", Method: tc.method, NoRaise: true})
 				require.NoError(t, err)
@@ -110,7 +110,7 @@ func TestSwitchingProtocolsIsFinal(t *testing.T) {
 		io.Copy(io.Discard, br) // until the client closes
 		closed <- struct{}{}
 	})
-	loop, c := newClient(t, httpclient.Options{})
+	loop, c := newClient(t, httpclient.Config{})
 	for _, noRaise := range []bool{false, true} {
 		req := &httpclient.Request{URL: "http://" + rs.addr + "/ws", NoRaise: noRaise,
 			RequestTimeout: 5e9} // a hang guard only
@@ -147,7 +147,7 @@ func TestContentLengthHeaderMustMatchBody(t *testing.T) {
 			fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
 		}
 	})
-	loop, c := newClient(t, httpclient.Options{})
+	loop, c := newClient(t, httpclient.Config{})
 	for name, tc := range map[string]struct {
 		body, length string
 		ok           bool
@@ -205,7 +205,7 @@ func TestStalePostIsNotRetried(t *testing.T) {
 		{"POST", []byte("once"), false, 1},
 	} {
 		rs.accepted.Store(0)
-		loop, c := newClient(t, httpclient.Options{})
+		loop, c := newClient(t, httpclient.Config{})
 		_, err := fetch(t, loop, c, "http://"+rs.addr+"/")
 		require.NoError(t, err)
 		resp, err := fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.addr + "/", Method: tc.method, Body: tc.body})
@@ -229,7 +229,7 @@ func TestConnectionClosedTokenKeepsAlive(t *testing.T) {
 			io.WriteString(c, "HTTP/1.1 200 OK\r\nConnection: closed\r\nContent-Length: 2\r\n\r\nok")
 		}
 	})
-	loop, c := newClient(t, httpclient.Options{})
+	loop, c := newClient(t, httpclient.Config{})
 	for i := range 3 {
 		resp, err := fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.addr + "/"})
 		require.NoError(t, err)
@@ -250,7 +250,7 @@ func TestTakeoverAfter101(t *testing.T) {
 		}
 		io.Copy(io.Discard, br)
 	})
-	loop, c := newClient(t, httpclient.Options{})
+	loop, c := newClient(t, httpclient.Config{})
 	var got []string
 	looptest.Run(t, loop, 0, func(co *gen.Co) error {
 		req := &httpclient.Request{URL: "http://" + rs.addr + "/", Takeover: true}

@@ -20,7 +20,7 @@ import (
 
 func TestRedirects(t *testing.T) {
 	ts := serve(t, httpserver.Config{})
-	loop, c := newClient(t, httpclient.Options{})
+	loop, c := newClient(t, httpclient.Config{})
 
 	resp, err := fetch(t, loop, c, ts.base+"/redirect/3")
 	require.NoError(t, err)
@@ -47,7 +47,7 @@ func TestRedirects(t *testing.T) {
 
 func TestRedirectMethods(t *testing.T) {
 	ts := serve(t, httpserver.Config{})
-	loop, c := newClient(t, httpclient.Options{})
+	loop, c := newClient(t, httpclient.Config{})
 	to := url.QueryEscape("/echo")
 	for _, tc := range []struct {
 		status, method, wantMethod, wantBody string
@@ -77,7 +77,7 @@ func TestRedirectMethods(t *testing.T) {
 func TestRedirectAcrossHostsDropsCredentials(t *testing.T) {
 	ts := serve(t, httpserver.Config{})
 	ts2 := serve(t, httpserver.Config{}) // the same host on another port
-	loop, c := newClient(t, httpclient.Options{})
+	loop, c := newClient(t, httpclient.Config{})
 	other := strings.Replace(ts.base, "127.0.0.1", "localhost", 1)
 	for _, tc := range []struct {
 		name, target string
@@ -107,7 +107,7 @@ func TestRedirectAcrossHostsDropsCredentials(t *testing.T) {
 
 func TestRedirectKeepsTheFragment(t *testing.T) {
 	ts := serve(t, httpserver.Config{})
-	loop, c := newClient(t, httpclient.Options{})
+	loop, c := newClient(t, httpclient.Config{})
 	// Inherited through every hop, never sent.
 	resp, err := fetch(t, loop, c, ts.base+"/redirect/2#section-2")
 	require.NoError(t, err)
@@ -125,7 +125,7 @@ func TestRedirectKeepsTheFragment(t *testing.T) {
 
 func TestGzip(t *testing.T) {
 	ts := serve(t, httpserver.Config{})
-	loop, c := newClient(t, httpclient.Options{})
+	loop, c := newClient(t, httpclient.Config{})
 	want := strings.Repeat("gzip me, gornado! ", 200)
 
 	resp, err := fetch(t, loop, c, ts.base+"/gzip")
@@ -160,7 +160,7 @@ func TestGzip(t *testing.T) {
 
 func TestChunkedAndStreaming(t *testing.T) {
 	ts := serve(t, httpserver.Config{})
-	loop, c := newClient(t, httpclient.Options{})
+	loop, c := newClient(t, httpclient.Config{})
 	resp, err := fetch(t, loop, c, ts.base+"/chunked?n=5")
 	require.NoError(t, err)
 	assert.Equal(t, "chunked", resp.Header.Get("Transfer-Encoding"))
@@ -186,7 +186,7 @@ func TestChunkedAndStreaming(t *testing.T) {
 
 func TestBodyProducer(t *testing.T) {
 	ts := serve(t, httpserver.Config{})
-	loop, c := newClient(t, httpclient.Options{})
+	loop, c := newClient(t, httpclient.Config{})
 	producer := func(write func([]byte) *future.Future[struct{}]) *future.Future[struct{}] {
 		return gen.Go(loop, func(co *gen.Co) (struct{}, error) {
 			for i := range 5 {
@@ -226,7 +226,7 @@ func TestBodyProducer(t *testing.T) {
 
 func TestExpectContinueWithBody(t *testing.T) {
 	ts := serve(t, httpserver.Config{})
-	loop, c := newClient(t, httpclient.Options{})
+	loop, c := newClient(t, httpclient.Config{})
 	resp, err := fetch(t, loop, c, &httpclient.Request{URL: ts.base + "/echo", Method: "POST",
 		Body: []byte("after continue"), Expect100Continue: true})
 	require.NoError(t, err)

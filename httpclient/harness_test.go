@@ -286,7 +286,7 @@ func readLines(br *bufio.Reader) (lines []string) {
 }
 
 // newClient makes a client on a fresh test loop.
-func newClient(t *testing.T, opts httpclient.Options) (*ioloop.IOLoop, *httpclient.AsyncHTTPClient) {
+func newClient(t *testing.T, opts httpclient.Config) (*ioloop.IOLoop, *httpclient.AsyncHTTPClient) {
 	t.Helper()
 	loop := looptest.New(t)
 	c := httpclient.New(loop, opts)

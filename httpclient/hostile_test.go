@@ -26,7 +26,7 @@ func TestEndlessInterimResponsesFail(t *testing.T) {
 			}
 		}
 	})
-	loop, c := newClient(t, httpclient.Options{})
+	loop, c := newClient(t, httpclient.Config{})
 	_, err := fetch(t, loop, c, "http://"+rs.addr+"/")
 	require599(t, err, httpclient.ErrTooManyInterim)
 
@@ -47,7 +47,7 @@ func TestRefusedRedirectKeepsItsReason(t *testing.T) {
 		readHead(br)
 		io.WriteString(c, "HTTP/1.1 302 Found\r\nLocation: file:///etc/passwd\r\nContent-Length: 0\r\n\r\n")
 	})
-	loop, c := newClient(t, httpclient.Options{})
+	loop, c := newClient(t, httpclient.Config{})
 	resp, err := fetch(t, loop, c, "http://"+rs.addr+"/")
 	var he *httpclient.HTTPError
 	require.ErrorAs(t, err, &he)
@@ -78,7 +78,7 @@ func TestEndlessChunkedBodyCostsItsLimit(t *testing.T) {
 			}
 		}
 	})
-	loop, c := newClient(t, httpclient.Options{MaxBodySize: limit})
+	loop, c := newClient(t, httpclient.Config{MaxBodySize: limit})
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	_, err := fetch(t, loop, c, "http://"+rs.addr+"/")

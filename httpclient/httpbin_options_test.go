@@ -43,7 +43,7 @@ func pieces(loop *ioloop.IOLoop, n, size int) (producer httpclient.BodyProducer,
 func TestHttpbinBodyProducer(t *testing.T) {
 	// ExpectContinueTimeout < 0: a body held for 100 Continue waits for
 	// it, so the upload with Expect100Continue shows httpbin sent it.
-	hb, c := httpbinClient(t, httpclient.Options{ExpectContinueTimeout: -1}, httpbin.Options{}, httpserver.Config{})
+	hb, c := httpbinClient(t, httpclient.Config{ExpectContinueTimeout: -1}, httpbin.Config{}, httpserver.Config{})
 	producer, want := pieces(hb.loop, 6, 40<<10) // more than a socket takes at once
 	for _, tc := range []struct {
 		name          string
@@ -84,7 +84,7 @@ func TestHttpbinBodyProducer(t *testing.T) {
 
 func TestHttpbinHTTPS(t *testing.T) {
 	pki := newPKI(t)
-	hb, c := httpbinClient(t, httpclient.Options{}, httpbin.Options{},
+	hb, c := httpbinClient(t, httpclient.Config{}, httpbin.Config{},
 		httpserver.Config{TLS: &tls.Config{Certificates: []tls.Certificate{pki.server}}})
 	require.True(t, strings.HasPrefix(hb.base, "https://"))
 

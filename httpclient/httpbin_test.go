@@ -37,7 +37,7 @@ type hbServer struct {
 
 // listenHTTPBin starts httpbin with opts on loop (before it runs, or on
 // it), with the server configured by cfg; the caller closes it.
-func listenHTTPBin(t *testing.T, loop *ioloop.IOLoop, opts httpbin.Options, cfg httpserver.Config) *hbServer {
+func listenHTTPBin(t *testing.T, loop *ioloop.IOLoop, opts httpbin.Config, cfg httpserver.Config) *hbServer {
 	t.Helper()
 	app, err := httpbin.NewApplication(opts, web.Config{Logger: looptest.Logs(loop).Logger(), NoAccessLog: true, Server: cfg})
 	require.NoError(t, err)
@@ -53,7 +53,7 @@ func listenHTTPBin(t *testing.T, loop *ioloop.IOLoop, opts httpbin.Options, cfg 
 // httpbinClient makes a client (newClient) and serves httpbin on its loop
 // until the end of the test: the server closes first, then the client,
 // then the loop with its leak check.
-func httpbinClient(t *testing.T, copts httpclient.Options, opts httpbin.Options, cfg httpserver.Config) (*hbServer, *httpclient.AsyncHTTPClient) {
+func httpbinClient(t *testing.T, copts httpclient.Config, opts httpbin.Config, cfg httpserver.Config) (*hbServer, *httpclient.AsyncHTTPClient) {
 	t.Helper()
 	loop, c := newClient(t, copts)
 	hb := listenHTTPBin(t, loop, opts, cfg)
@@ -69,7 +69,7 @@ func httpbinClient(t *testing.T, copts httpclient.Options, opts httpbin.Options,
 // defaultHTTPBin is httpbinClient with every option at its default.
 func defaultHTTPBin(t *testing.T) (*hbServer, *httpclient.AsyncHTTPClient) {
 	t.Helper()
-	return httpbinClient(t, httpclient.Options{}, httpbin.Options{}, httpserver.Config{})
+	return httpbinClient(t, httpclient.Config{}, httpbin.Config{}, httpserver.Config{})
 }
 
 func (hb *hbServer) fetch(t *testing.T, c *httpclient.AsyncHTTPClient, req any) (*httpclient.Response, error) {
@@ -431,7 +431,7 @@ func TestHttpbinStreamsAndBytes(t *testing.T) {
 }
 
 func TestHttpbinLimitsAndTimeouts(t *testing.T) {
-	hb, c := httpbinClient(t, httpclient.Options{MaxBodySize: 4096}, httpbin.Options{}, httpserver.Config{})
+	hb, c := httpbinClient(t, httpclient.Config{MaxBodySize: 4096}, httpbin.Config{}, httpserver.Config{})
 
 	// A body over MaxBodySize is a 599 with ErrBodyTooLarge, declared
 	// (Content-Length) or streamed (chunked).

@@ -16,7 +16,7 @@ import (
 
 func TestMaxClientsQueue(t *testing.T) {
 	ts := serve(t, httpserver.Config{})
-	loop, c := newClient(t, httpclient.Options{MaxClients: 2})
+	loop, c := newClient(t, httpclient.Config{MaxClients: 2})
 	looptest.Run(t, loop, 10*time.Second, func(co *gen.Co) error {
 		var order []int
 		fs := make([]*futureResponse, 5)
@@ -71,7 +71,7 @@ func sortedPairs(order []int) []int {
 
 func TestQueueTimeout(t *testing.T) {
 	ts := serve(t, httpserver.Config{})
-	loop, c := newClient(t, httpclient.Options{MaxClients: 1})
+	loop, c := newClient(t, httpclient.Config{MaxClients: 1})
 	looptest.Run(t, loop, 10*time.Second, func(co *gen.Co) error {
 		first := c.Fetch(&httpclient.Request{URL: ts.base + "/hold"})
 		second := c.Fetch(&httpclient.Request{URL: ts.base + "/hello", RequestTimeout: 30 * time.Millisecond})
@@ -96,7 +96,7 @@ func TestQueueTimeout(t *testing.T) {
 
 func TestCloseFailsFetches(t *testing.T) {
 	ts := serve(t, httpserver.Config{})
-	loop, c := newClient(t, httpclient.Options{MaxClients: 1})
+	loop, c := newClient(t, httpclient.Config{MaxClients: 1})
 	looptest.Run(t, loop, 10*time.Second, func(co *gen.Co) error {
 		running := c.FetchURL(ts.base + "/hang")
 		queued := c.FetchURL(ts.base + "/hang")
@@ -117,7 +117,7 @@ func TestCloseFailsFetches(t *testing.T) {
 
 func TestIdleTimeoutClosesPooledConnections(t *testing.T) {
 	ts := serve(t, httpserver.Config{})
-	loop, c := newClient(t, httpclient.Options{IdleTimeout: 40 * time.Millisecond})
+	loop, c := newClient(t, httpclient.Config{IdleTimeout: 40 * time.Millisecond})
 	_, err := fetch(t, loop, c, ts.base+"/hello")
 	require.NoError(t, err)
 	looptest.Run(t, loop, 10*time.Second, func(co *gen.Co) error {

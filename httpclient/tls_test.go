@@ -42,7 +42,7 @@ func newPKI(t *testing.T) *testPKI {
 func TestHTTPS(t *testing.T) {
 	pki := newPKI(t)
 	ts := serve(t, httpserver.Config{TLS: &tls.Config{Certificates: []tls.Certificate{pki.server}}})
-	loop, c := newClient(t, httpclient.Options{})
+	loop, c := newClient(t, httpclient.Config{})
 
 	// Unknown CA: a 599 with crypto/x509's error below it.
 	_, err := fetch(t, loop, c, ts.base+"/hello")
@@ -161,7 +161,7 @@ func proxyPort(t *testing.T, p *testProxy) int {
 func TestProxyHTTP(t *testing.T) {
 	ts := serve(t, httpserver.Config{})
 	p := newProxy(t, "")
-	loop, c := newClient(t, httpclient.Options{})
+	loop, c := newClient(t, httpclient.Config{})
 	resp, err := fetch(t, loop, c, &httpclient.Request{URL: ts.base + "/echo?via=proxy", ProxyHost: "127.0.0.1", ProxyPort: proxyPort(t, p)})
 	require.NoError(t, err)
 	assert.Equal(t, "GET "+ts.base+"/echo?via=proxy HTTP/1.1", p.seen()[0])
@@ -172,7 +172,7 @@ func TestProxyHTTPSConnect(t *testing.T) {
 	pki := newPKI(t)
 	ts := serve(t, httpserver.Config{TLS: &tls.Config{Certificates: []tls.Certificate{pki.server}}})
 	p := newProxy(t, "proxyuser:secret")
-	loop, c := newClient(t, httpclient.Options{})
+	loop, c := newClient(t, httpclient.Config{})
 	req := &httpclient.Request{URL: ts.base + "/echo", RootCAs: pki.pool,
 		ProxyHost: "127.0.0.1", ProxyPort: proxyPort(t, p), ProxyUsername: "proxyuser", ProxyPassword: "secret"}
 	for i := range 2 {
@@ -210,7 +210,7 @@ func TestClientCertificate(t *testing.T) {
 
 	ts := serve(t, httpserver.Config{TLS: &tls.Config{Certificates: []tls.Certificate{pki.server},
 		ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: pki.pool}})
-	loop, c := newClient(t, httpclient.Options{})
+	loop, c := newClient(t, httpclient.Config{})
 	// Without a certificate the server refuses the handshake.
 	_, err = fetch(t, loop, c, &httpclient.Request{URL: ts.base + "/hello", CACerts: pki.caFile})
 	var he *httpclient.HTTPError
@@ -230,7 +230,7 @@ func TestRedirectFromHTTPSToHTTPDropsCredentials(t *testing.T) {
 	pki := newPKI(t)
 	secure := serve(t, httpserver.Config{TLS: &tls.Config{Certificates: []tls.Certificate{pki.server}}})
 	plain := serve(t, httpserver.Config{})
-	loop, c := newClient(t, httpclient.Options{})
+	loop, c := newClient(t, httpclient.Config{})
 	for _, tc := range []struct {
 		name, from, to string
 		keep           bool

@@ -52,7 +52,7 @@ func keepAlive(body string) func(net.Conn, *bufio.Reader) {
 
 func TestConnectionReuse(t *testing.T) {
 	rs := rawServe(t, keepAlive("pong"))
-	loop, c := newClient(t, httpclient.Options{})
+	loop, c := newClient(t, httpclient.Config{})
 	for i := range 5 {
 		resp, err := fetch(t, loop, c, "http://"+rs.addr+"/")
 		require.NoError(t, err)
@@ -84,7 +84,7 @@ func TestConnectionReuse(t *testing.T) {
 
 func TestNoKeepAlive(t *testing.T) {
 	rs := rawServe(t, keepAlive("pong"))
-	loop, c := newClient(t, httpclient.Options{MaxIdlePerHost: -1})
+	loop, c := newClient(t, httpclient.Config{MaxIdlePerHost: -1})
 	for range 3 {
 		_, err := fetch(t, loop, c, "http://"+rs.addr+"/")
 		require.NoError(t, err)
@@ -97,7 +97,7 @@ func TestConnectionCloseIsHonoured(t *testing.T) {
 		readHead(br)
 		io.WriteString(c, "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok")
 	})
-	loop, c := newClient(t, httpclient.Options{})
+	loop, c := newClient(t, httpclient.Config{})
 	for range 2 {
 		resp, err := fetch(t, loop, c, "http://"+rs.addr+"/")
 		require.NoError(t, err)
@@ -116,7 +116,7 @@ func TestStaleConnectionIsRetried(t *testing.T) {
 		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
 		c.(*net.TCPConn).SetLinger(0)
 	})
-	loop, c := newClient(t, httpclient.Options{})
+	loop, c := newClient(t, httpclient.Config{})
 	for range 3 {
 		resp, err := fetch(t, loop, c, "http://"+rs.addr+"/")
 		require.NoError(t, err)
@@ -130,7 +130,7 @@ func TestBodyUntilClose(t *testing.T) {
 		readHead(br)
 		io.WriteString(c, "HTTP/1.0 200 OK\r\n\r\nuntil the end")
 	})
-	loop, c := newClient(t, httpclient.Options{})
+	loop, c := newClient(t, httpclient.Config{})
 	resp, err := fetch(t, loop, c, "http://"+rs.addr+"/")
 	require.NoError(t, err)
 	assert.Equal(t, "until the end", string(resp.Body))
@@ -160,7 +160,7 @@ func TestBadResponses(t *testing.T) {
 				readHead(br)
 				io.WriteString(c, tc.reply)
 			})
-			loop, c := newClient(t, httpclient.Options{MaxHeaderSize: 1024, MaxBodySize: 1000})
+			loop, c := newClient(t, httpclient.Config{MaxHeaderSize: 1024, MaxBodySize: 1000})
 			_, err := fetch(t, loop, c, "http://"+rs.addr+"/")
 			require599(t, err, tc.target)
 			if errors.Is(tc.target, httputil.ErrBadStatusLine) || errors.Is(err, httputil.ErrBadChunkSize) {
@@ -175,7 +175,7 @@ func TestInterimResponsesAreSkipped(t *testing.T) {
 		readHead(br)
 		io.WriteString(c, "HTTP/1.1 102 Processing\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nbody")
 	})
-	loop, c := newClient(t, httpclient.Options{})
+	loop, c := newClient(t, httpclient.Config{})
 	resp, err := fetch(t, loop, c, "http://"+rs.addr+"/")
 	require.NoError(t, err)
 	assert.Equal(t, "body", string(resp.Body))
@@ -192,7 +192,7 @@ func TestExpectContinueRefused(t *testing.T) {
 		b, _ := io.ReadAll(br)
 		got <- strings.Join(lines, "\n") + "|" + string(b)
 	})
-	loop, c := newClient(t, httpclient.Options{})
+	loop, c := newClient(t, httpclient.Config{})
 	_, err := fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.addr + "/", Method: "POST",
 		Body: []byte("secret body"), Expect100Continue: true})
 	var he *httpclient.HTTPError
@@ -208,7 +208,7 @@ func TestConnectionRefused(t *testing.T) {
 	require.NoError(t, err)
 	addr := ln.Addr().String()
 	ln.Close()
-	loop, c := newClient(t, httpclient.Options{})
+	loop, c := newClient(t, httpclient.Config{})
 	_, err = fetch(t, loop, c, "http://"+addr+"/")
 	require599(t, err, httpclient.ErrConnectionRefused)
 	assert.ErrorIs(t, err, syscall.ECONNREFUSED)
@@ -220,7 +220,7 @@ func TestRequestTimeout(t *testing.T) {
 		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhalf")
 		io.ReadAll(br) // until the client gives up
 	})
-	loop, c := newClient(t, httpclient.Options{})
+	loop, c := newClient(t, httpclient.Config{})
 	_, err := fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.addr + "/", RequestTimeout: 50 * time.Millisecond})
 	he := require599(t, err, httpclient.ErrTimeout)
 	assert.Contains(t, he.Message, "timeout during request")
@@ -233,7 +233,7 @@ func TestConnectTimeout(t *testing.T) {
 		<-ctx.Done()
 		return nil, ctx.Err()
 	}}
-	loop, c := newClient(t, httpclient.Options{Resolver: res})
+	loop, c := newClient(t, httpclient.Config{Resolver: res})
 	_, err := fetch(t, loop, c, &httpclient.Request{URL: "http://unreachable.test/", ConnectTimeout: 50 * time.Millisecond})
 	he := require599(t, err, httpclient.ErrTimeout)
 	assert.Contains(t, he.Message, "timeout while connecting")
@@ -246,7 +246,7 @@ func TestContextCancel(t *testing.T) {
 		io.ReadAll(br)
 		close(closed)
 	})
-	loop, c := newClient(t, httpclient.Options{})
+	loop, c := newClient(t, httpclient.Config{})
 	ctx, cancel := context.WithCancel(context.Background())
 	looptest.Run(t, loop, 0, func(co *gen.Co) error {
 		f := c.Fetch(&httpclient.Request{URL: "http://" + rs.addr + "/", Context: ctx})
@@ -280,7 +280,7 @@ func TestNoRaiseTransportError(t *testing.T) {
 	require.NoError(t, err)
 	addr := ln.Addr().String()
 	ln.Close()
-	loop, c := newClient(t, httpclient.Options{})
+	loop, c := newClient(t, httpclient.Config{})
 	resp, err := fetch(t, loop, c, &httpclient.Request{URL: "http://" + addr + "/", NoRaise: true})
 	require.NoError(t, err)
 	assert.Equal(t, 599, resp.Code)
@@ -290,7 +290,7 @@ func TestNoRaiseTransportError(t *testing.T) {
 
 func TestCallbackPanicFailsTheFetch(t *testing.T) {
 	rs := rawServe(t, keepAlive("pong"))
-	loop, c := newClient(t, httpclient.Options{})
+	loop, c := newClient(t, httpclient.Config{})
 	_, err := fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.addr + "/",
 		StreamingCallback: func([]byte) { panic("boom") }})
 	var he *httpclient.HTTPError
@@ -324,7 +324,7 @@ func TestGzipLimits(t *testing.T) {
 				fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\n\r\n", len(tc.body))
 				c.Write(tc.body)
 			})
-			loop, c := newClient(t, httpclient.Options{MaxBodySize: 64 << 10})
+			loop, c := newClient(t, httpclient.Config{MaxBodySize: 64 << 10})
 			_, err := fetch(t, loop, c, "http://"+rs.addr+"/")
 			require599(t, err, tc.target)
 		})
@@ -336,7 +336,7 @@ func TestStreamedBodyIsNotReplayedOn307(t *testing.T) {
 		readLines(br)
 		io.WriteString(c, "HTTP/1.1 307 Temporary Redirect\r\nLocation: /elsewhere\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
 	})
-	loop, c := newClient(t, httpclient.Options{})
+	loop, c := newClient(t, httpclient.Config{})
 	resp, err := fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.addr + "/", Method: "POST", NoRaise: true,
 		BodyProducer: func(write func([]byte) *futureUnit) *futureUnit { return write([]byte("once")) }})
 	require.NoError(t, err)
@@ -354,7 +354,7 @@ func TestExpectContinueIgnoredByServer(t *testing.T) {
 		}
 		fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
 	})
-	loop, c := newClient(t, httpclient.Options{ExpectContinueTimeout: 20 * time.Millisecond})
+	loop, c := newClient(t, httpclient.Config{ExpectContinueTimeout: 20 * time.Millisecond})
 	resp, err := fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.addr + "/", Method: "PUT",
 		Body: []byte("sent anyway"), Expect100Continue: true})
 	require.NoError(t, err)
@@ -371,7 +371,7 @@ func TestEarlyAnswerStopsTheProducer(t *testing.T) {
 		io.WriteString(c, "HTTP/1.1 413 Payload Too Large\r\nContent-Length: 0\r\n\r\n")
 		io.Copy(io.Discard, br)
 	})
-	loop, c := newClient(t, httpclient.Options{})
+	loop, c := newClient(t, httpclient.Config{})
 	var writeErr error
 	looptest.Run(t, loop, 0, func(co *gen.Co) error {
 		release := future.New[struct{}](loop)

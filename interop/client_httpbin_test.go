@@ -64,7 +64,7 @@ func serveHTTPBin(t *testing.T, tlsOn bool) *httpbinServer {
 
 // clientOn makes a client on a fresh test loop; it is closed at the end of
 // the test, before the loop's leak check.
-func clientOn(t *testing.T, opts httpclient.Options) (*ioloop.IOLoop, *httpclient.AsyncHTTPClient) {
+func clientOn(t *testing.T, opts httpclient.Config) (*ioloop.IOLoop, *httpclient.AsyncHTTPClient) {
 	t.Helper()
 	loop := looptest.New(t)
 	c := httpclient.New(loop, opts)
@@ -113,7 +113,7 @@ func decodeHB(t *testing.T, b []byte) hbJSON {
 
 func TestClientHTTPBinBasics(t *testing.T) {
 	hb := serveHTTPBin(t, false)
-	loop, c := clientOn(t, httpclient.Options{})
+	loop, c := clientOn(t, httpclient.Config{})
 
 	req := &httpclient.Request{URL: hb.url + "/get?q=gornado&n=1", UserAgent: "gornado-interop"}
 	req.Header.Set("X-Custom", "value")
@@ -154,7 +154,7 @@ func TestClientHTTPBinBasics(t *testing.T) {
 
 func TestClientHTTPBinStreamedUpload(t *testing.T) {
 	hb := serveHTTPBin(t, false)
-	loop, c := clientOn(t, httpclient.Options{})
+	loop, c := clientOn(t, httpclient.Config{})
 	producer := func(write func([]byte) *future.Future[struct{}]) *future.Future[struct{}] {
 		return gen.Go(loop, func(co *gen.Co) (struct{}, error) {
 			for _, part := range []string{"streamed ", "upload ", "in parts"} {
@@ -177,7 +177,7 @@ func TestClientHTTPBinStreamedUpload(t *testing.T) {
 
 func TestClientHTTPBinRedirects(t *testing.T) {
 	hb := serveHTTPBin(t, false)
-	loop, c := clientOn(t, httpclient.Options{})
+	loop, c := clientOn(t, httpclient.Config{})
 	for _, path := range []string{"/redirect/3", "/relative-redirect/3", "/absolute-redirect/3"} {
 		resp, err := clientFetch(t, loop, c, hb.url+path)
 		require.NoError(t, err, path)
@@ -204,7 +204,7 @@ func TestClientHTTPBinRedirects(t *testing.T) {
 
 func TestClientHTTPBinGzipAndStreams(t *testing.T) {
 	hb := serveHTTPBin(t, false)
-	loop, c := clientOn(t, httpclient.Options{})
+	loop, c := clientOn(t, httpclient.Config{})
 
 	resp, err := clientFetch(t, loop, c, hb.url+"/gzip")
 	require.NoError(t, err)
@@ -241,7 +241,7 @@ func TestClientHTTPBinGzipAndStreams(t *testing.T) {
 
 func TestClientHTTPBinAuthAndTimeouts(t *testing.T) {
 	hb := serveHTTPBin(t, false)
-	loop, c := clientOn(t, httpclient.Options{})
+	loop, c := clientOn(t, httpclient.Config{})
 	resp, err := clientFetch(t, loop, c, &httpclient.Request{URL: hb.url + "/basic-auth/alice/s3cret", AuthUsername: "alice", AuthPassword: "s3cret"})
 	require.NoError(t, err)
 	v := decodeHB(t, resp.Body)
@@ -265,7 +265,7 @@ func TestClientHTTPBinAuthAndTimeouts(t *testing.T) {
 
 func TestClientHTTPBinTLS(t *testing.T) {
 	hb := serveHTTPBin(t, true)
-	loop, c := clientOn(t, httpclient.Options{})
+	loop, c := clientOn(t, httpclient.Config{})
 	_, err := clientFetch(t, loop, c, hb.url+"/get")
 	var ua x509.UnknownAuthorityError
 	assert.ErrorAs(t, err, &ua, "the test CA is not trusted by default")
@@ -280,7 +280,7 @@ func TestClientHTTPBinTLS(t *testing.T) {
 
 func TestClientHTTPBinConcurrency(t *testing.T) {
 	hb := serveHTTPBin(t, false)
-	loop, c := clientOn(t, httpclient.Options{MaxClients: 8})
+	loop, c := clientOn(t, httpclient.Config{MaxClients: 8})
 	looptest.Run(t, loop, hangGuard, func(co *gen.Co) error {
 		for round := range 3 {
 			fs := make([]*future.Future[*httpclient.Response], 40)

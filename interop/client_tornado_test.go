@@ -66,7 +66,7 @@ type tornadoEcho struct {
 
 func TestClientTornadoServer(t *testing.T) {
 	base := serveTornado(t)
-	loop, c := clientOn(t, httpclient.Options{})
+	loop, c := clientOn(t, httpclient.Config{})
 
 	resp, err := clientFetch(t, loop, c, base+"/hello")
 	require.NoError(t, err)
@@ -125,7 +125,7 @@ func TestClientTornadoServer(t *testing.T) {
 
 func TestClientTornadoStreamedUpload(t *testing.T) {
 	base := serveTornado(t)
-	loop, c := clientOn(t, httpclient.Options{})
+	loop, c := clientOn(t, httpclient.Config{})
 	const parts, size = 16, 64 << 10
 	h := sha256.New()
 	producer := func(write func([]byte) *future.Future[struct{}]) *future.Future[struct{}] {

@@ -37,7 +37,7 @@ type hbServers struct {
 func serveHTTPBins(t *testing.T) hbServers {
 	t.Helper()
 	l := looptest.New(t)
-	app, err := httpbin.NewApplication(httpbin.Options{}, web.Config{Logger: looptest.Logs(l).Logger(), NoAccessLog: true})
+	app, err := httpbin.NewApplication(httpbin.Config{}, web.Config{Logger: looptest.Logs(l).Logger(), NoAccessLog: true})
 	require.NoError(t, err)
 	srv, err := app.Listen(l, "127.0.0.1:0")
 	require.NoError(t, err)

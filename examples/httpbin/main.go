@@ -35,7 +35,7 @@ func main() {
 
 // run serves httpbin on addr until ctx ends, announcing the URL on out.
 func run(ctx context.Context, out io.Writer, addr string) error {
-	app, err := httpbin.NewApplication(httpbin.Options{}, web.Config{})
+	app, err := httpbin.NewApplication(httpbin.Config{}, web.Config{})
 	if err != nil {
 		return err
 	}

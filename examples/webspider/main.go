@@ -76,7 +76,7 @@ func run(out io.Writer, base string, concurrency int, timeout time.Duration) err
 // it, concurrency at a time. Everything runs on loop, so the sets are plain
 // maps.
 func crawl(co *gen.Co, loop *ioloop.IOLoop, out io.Writer, base string, concurrency int, timeout time.Duration) (report, error) {
-	client := httpclient.New(loop, httpclient.Options{MaxClients: concurrency})
+	client := httpclient.New(loop, httpclient.Config{MaxClients: concurrency})
 	defer client.Close()
 	q := queues.NewQueue[string](loop, 0)
 	fetching, fetched, dead := map[string]bool{}, map[string]bool{}, map[string]bool{}

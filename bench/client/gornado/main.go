@@ -30,7 +30,7 @@ func run(url string, conc int, coroutines bool, c *clientbench.Counters) {
 		panic(err)
 	}
 	defer loop.Close(true)
-	client := httpclient.New(loop, httpclient.Options{MaxClients: conc})
+	client := httpclient.New(loop, httpclient.Config{MaxClients: conc})
 	req := &httpclient.Request{URL: url}
 	running := conc
 	finished := func() {

@@ -23,18 +23,18 @@ const (
 // preflight, JSON error pages, and no automatic ETag (httpbin sends none).
 type base struct {
 	web.RequestHandler
-	opts *Options
+	opts *Config
 	gone bool // the client closed the connection
 }
 
-func (b *base) setOptions(o *Options) { b.opts = o }
+func (b *base) setOptions(o *Config) { b.opts = o }
 
 // route makes a Route whose handler is a fresh T sharing opts.
 func route[T any, PT interface {
 	*T
 	web.Handler
-	setOptions(*Options)
-}](pattern string, opts *Options) web.Route {
+	setOptions(*Config)
+}](pattern string, opts *Config) web.Route {
 	return web.Route{Pattern: pattern, Handler: func() web.Handler {
 		h := PT(new(T))
 		h.setOptions(opts)
@@ -72,7 +72,7 @@ func (b *base) SetDefaultHeaders() {
 	b.SetHeader("Access-Control-Allow-Credentials", "true")
 }
 
-// Options answers a CORS preflight, on every path.
+// Config answers a CORS preflight, on every path.
 func (b *base) Options(*gen.Co) error {
 	b.ClearHeader("Content-Type")
 	b.SetHeader("Access-Control-Allow-Methods", "GET, POST, HEAD, PUT, DELETE, PATCH, QUERY, OPTIONS")

@@ -29,7 +29,7 @@ func multipartBody(t *testing.T) (string, string) {
 }
 
 func TestEchoEndpoints(t *testing.T) {
-	s := serve(t, httpbin.Options{})
+	s := serve(t, httpbin.Config{})
 	mp, mpType := multipartBody(t)
 	form := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
 	tests := []struct {
@@ -115,7 +115,7 @@ func TestEchoEndpoints(t *testing.T) {
 }
 
 func TestIPAsText(t *testing.T) {
-	s := serve(t, httpbin.Options{})
+	s := serve(t, httpbin.Config{})
 	resp, body := s.get("/ip?format=text")
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "text/plain; charset=utf-8", resp.Header.Get("Content-Type"))
@@ -123,7 +123,7 @@ func TestIPAsText(t *testing.T) {
 }
 
 func TestGzip(t *testing.T) {
-	s := serve(t, httpbin.Options{})
+	s := serve(t, httpbin.Config{})
 	resp, body := s.do(req{path: "/gzip?x=1", header: map[string]string{"Accept-Encoding": "identity"}})
 	require.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "gzip", resp.Header.Get("Content-Encoding"), "compressed whatever the client accepts")
@@ -143,7 +143,7 @@ func TestGzip(t *testing.T) {
 // Each body endpoint takes its own method only; OPTIONS is a preflight
 // everywhere; HEAD of /get and /anything is GET without a body.
 func TestMethods(t *testing.T) {
-	s := serve(t, httpbin.Options{})
+	s := serve(t, httpbin.Config{})
 	tests := []struct {
 		method, path string
 		status       int
@@ -184,7 +184,7 @@ func TestMethods(t *testing.T) {
 // Bodies that do not parse as their Content-Type says are a 400, and one
 // over MaxBodySize is refused by the server.
 func TestBadBodies(t *testing.T) {
-	s := serve(t, httpbin.Options{MaxBodySize: 1024})
+	s := serve(t, httpbin.Config{MaxBodySize: 1024})
 	tests := []struct {
 		name   string
 		req    req

@@ -30,7 +30,7 @@ type server struct {
 // serve starts httpbin with opts on a fresh loop (configured by cfg, at
 // most one) until the end of the test. The client follows no redirects
 // and does not decompress.
-func serve(t *testing.T, opts httpbin.Options, cfg ...ioloop.Config) *server {
+func serve(t *testing.T, opts httpbin.Config, cfg ...ioloop.Config) *server {
 	t.Helper()
 	l := looptest.New(t, cfg...)
 	app, err := httpbin.NewApplication(opts, web.Config{Logger: looptest.Logs(l).Logger()})

@@ -8,7 +8,7 @@
 //
 // Serve it on a loop of your own:
 //
-//	app, err := httpbin.NewApplication(httpbin.Options{}, web.Config{})
+//	app, err := httpbin.NewApplication(httpbin.Config{}, web.Config{})
 //	if err != nil { ... }
 //	err = app.ListenAndServe(ctx, "127.0.0.1:8888", 1)
 //
@@ -39,7 +39,7 @@
 // {"status_code": 400, "error": "Bad Request", "detail": "..."}.
 //
 // Where this package knowingly differs from go-httpbin: a request body
-// over Options.MaxBodySize is refused 413 by the server (go-httpbin
+// over Config.MaxBodySize is refused 413 by the server (go-httpbin
 // answers 400 after reading it); JSON is compact, with <, > and &
 // escaped as \u003c... (the same values); /stream is application/json
 // (as the original httpbin; go-httpbin's is sniffed as text/plain); a 404
@@ -65,7 +65,7 @@ import (
 	"github.com/gornado/gornado/web"
 )
 
-// Defaults of Options, as go-httpbin's.
+// Defaults of Config, as go-httpbin's.
 const (
 	DefaultMaxBodySize int64 = 1 << 20
 	DefaultMaxDuration       = 10 * time.Second
@@ -80,9 +80,9 @@ const (
 	DefaultDripNumBytes int64 = 10
 )
 
-// Options are the limits of the endpoints. The zero value means
+// Config are the limits of the endpoints. The zero value means
 // go-httpbin's defaults.
-type Options struct {
+type Config struct {
 	// MaxBodySize bounds request bodies (through NewApplication's server
 	// configuration), /bytes/{n} and /drip's numbytes. Zero means
 	// DefaultMaxBodySize.
@@ -92,7 +92,7 @@ type Options struct {
 	MaxDuration time.Duration
 }
 
-func (o Options) withDefaults() Options {
+func (o Config) withDefaults() Config {
 	if o.MaxBodySize <= 0 {
 		o.MaxBodySize = DefaultMaxBodySize
 	}
@@ -105,7 +105,7 @@ func (o Options) withDefaults() Options {
 // Routes returns the httpbin routes, for an application of your own. Put
 // NotFound in its web.Config.DefaultHandler to answer OPTIONS and unknown
 // paths as httpbin does.
-func Routes(o Options) []web.Route {
+func Routes(o Config) []web.Route {
 	opts := o.withDefaults()
 	p := &opts
 	return []web.Route{
@@ -141,7 +141,7 @@ func NotFound() func() web.Handler {
 // NewApplication returns an application serving Routes(o), with
 // NotFound as its default handler and, unless s.Server sets one, the
 // server's body limit at o.MaxBodySize.
-func NewApplication(o Options, s web.Config) (*web.Application, error) {
+func NewApplication(o Config, s web.Config) (*web.Application, error) {
 	o = o.withDefaults()
 	if s.DefaultHandler == nil {
 		s.DefaultHandler = NotFound()

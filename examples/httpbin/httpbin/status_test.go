@@ -16,7 +16,7 @@ import (
 )
 
 func TestStatus(t *testing.T) {
-	s := serve(t, httpbin.Options{})
+	s := serve(t, httpbin.Config{})
 	tests := []struct {
 		path   string
 		status int
@@ -59,7 +59,7 @@ func TestStatus(t *testing.T) {
 }
 
 func TestRedirects(t *testing.T) {
-	s := serve(t, httpbin.Options{})
+	s := serve(t, httpbin.Config{})
 	host := strings.TrimPrefix(s.base, "http://")
 	tests := []struct {
 		path     string
@@ -100,7 +100,7 @@ func TestRedirects(t *testing.T) {
 }
 
 func TestCookies(t *testing.T) {
-	s := serve(t, httpbin.Options{})
+	s := serve(t, httpbin.Config{})
 	resp, body := s.do(req{path: "/cookies", header: map[string]string{"Cookie": "a=1; b=two"}})
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.JSONEq(t, `{"cookies": {"a": "1", "b": "two"}}`, string(body))
@@ -148,7 +148,7 @@ func TestCookies(t *testing.T) {
 }
 
 func TestBasicAuth(t *testing.T) {
-	s := serve(t, httpbin.Options{})
+	s := serve(t, httpbin.Config{})
 	basic := func(cred string) map[string]string {
 		return map[string]string{"Authorization": "Basic " + base64.StdEncoding.EncodeToString([]byte(cred))}
 	}
@@ -191,7 +191,7 @@ func TestBasicAuth(t *testing.T) {
 }
 
 func TestResponseHeaders(t *testing.T) {
-	s := serve(t, httpbin.Options{})
+	s := serve(t, httpbin.Config{})
 	resp, body := s.get("/response-headers?X-Custom=1&X-Custom=2&Server=httpbin")
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, []string{"1", "2"}, resp.Header.Values("X-Custom"))

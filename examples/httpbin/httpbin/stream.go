@@ -39,7 +39,7 @@ func serverTiming(name string, d time.Duration, desc string) string {
 }
 
 // delayHandler serves /delay/{d}: after sleeping d (at most
-// Options.MaxDuration), the /anything answer. The sleep is a coroutine
+// Config.MaxDuration), the /anything answer. The sleep is a coroutine
 // parked on a timer; the loop serves others meanwhile.
 type delayHandler struct{ anyMethod }
 
@@ -56,7 +56,7 @@ func (h *delayHandler) Serve(co *gen.Co) error {
 }
 
 // bytesHandler serves /bytes/{n}: n random bytes (at most
-// Options.MaxBodySize). With ?seed=S the bytes are those of math/rand's
+// Config.MaxBodySize). With ?seed=S the bytes are those of math/rand's
 // source seeded with S, the same as go-httpbin's for the same seed.
 type bytesHandler struct{ anyMethod }
 

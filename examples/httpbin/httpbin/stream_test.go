@@ -20,7 +20,7 @@ import (
 )
 
 func TestBytes(t *testing.T) {
-	s := serve(t, httpbin.Options{MaxBodySize: 4096})
+	s := serve(t, httpbin.Config{MaxBodySize: 4096})
 	resp, a := s.get("/bytes/1000?seed=42")
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "application/octet-stream", resp.Header.Get("Content-Type"))
@@ -82,7 +82,7 @@ func chunks(t *testing.T, base, path string) (string, []string) {
 }
 
 func TestStream(t *testing.T) {
-	s := serve(t, httpbin.Options{})
+	s := serve(t, httpbin.Config{})
 	tests := []struct {
 		path  string
 		lines int
@@ -111,7 +111,7 @@ func TestStream(t *testing.T) {
 }
 
 func TestDrip(t *testing.T) {
-	s := serve(t, httpbin.Options{MaxDuration: 2 * time.Second, MaxBodySize: 100})
+	s := serve(t, httpbin.Config{MaxDuration: 2 * time.Second, MaxBodySize: 100})
 	tests := []struct {
 		path   string
 		status int
@@ -153,7 +153,7 @@ func TestDrip(t *testing.T) {
 }
 
 func TestDelay(t *testing.T) {
-	s := serve(t, httpbin.Options{MaxDuration: 2 * time.Second})
+	s := serve(t, httpbin.Config{MaxDuration: 2 * time.Second})
 	tests := []struct {
 		req    req
 		status int
@@ -192,7 +192,7 @@ func TestDelay(t *testing.T) {
 // moved past it (a fake clock here, moved by the test).
 func TestDelayDoesNotBlockTheLoop(t *testing.T) {
 	clock := looptest.NewFakeClock(time.Now())
-	s := serve(t, httpbin.Options{}, ioloop.Config{Clock: clock})
+	s := serve(t, httpbin.Config{}, ioloop.Config{Clock: clock})
 	type answer struct {
 		status int
 		timing string
@@ -231,7 +231,7 @@ func TestDelayDoesNotBlockTheLoop(t *testing.T) {
 
 // HEAD requests get the headers of the GET answer and no body.
 func TestHeadOfStreams(t *testing.T) {
-	s := serve(t, httpbin.Options{})
+	s := serve(t, httpbin.Config{})
 	for _, path := range []string{"/stream/2", "/bytes/10", "/drip?duration=0&delay=0", "/delay/0"} {
 		resp, body := s.do(req{method: "HEAD", path: path})
 		assert.Equal(t, http.StatusOK, resp.StatusCode, path)
@@ -244,7 +244,7 @@ func TestHeadOfStreams(t *testing.T) {
 // answering or logging an error, the loop serves on, and no goroutine or
 // descriptor outlives the test (looptest checks).
 func TestClientGoesAway(t *testing.T) {
-	s := serve(t, httpbin.Options{})
+	s := serve(t, httpbin.Config{})
 	looptest.Logs(s.loop).SetFailUnexpected(true)
 	s.c.Transport.(*http.Transport).DisableKeepAlives = true
 	for _, tc := range []struct{ path, readUntil string }{
