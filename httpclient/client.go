@@ -45,7 +45,7 @@ type Config struct {
 	// as Tornado's simple client does).
 	MaxIdlePerHost int
 	// IdleTimeout closes a pooled connection idle this long. Zero means
-	// 90 s.
+	// 90 s; negative means never (the server may still close it).
 	//
 	// A server closes idle keep-alive connections on its own schedule,
 	// and a request may go out on a pooled connection just as the server
@@ -87,7 +87,7 @@ func (o Config) withDefaults() Config {
 	if o.MaxIdlePerHost == 0 {
 		o.MaxIdlePerHost = o.MaxClients
 	}
-	if o.IdleTimeout <= 0 {
+	if o.IdleTimeout == 0 {
 		o.IdleTimeout = DefaultIdleTimeout
 	}
 	if o.ExpectContinueTimeout == 0 {

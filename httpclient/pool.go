@@ -38,7 +38,7 @@ func (c *AsyncHTTPClient) idle(key string) *conn {
 		if cn.state != stIdle || cn.s.Closed() {
 			continue
 		}
-		if now-cn.idleAt > int64(c.opts.IdleTimeout) {
+		if c.opts.IdleTimeout > 0 && now-cn.idleAt > int64(c.opts.IdleTimeout) {
 			cn.close()
 			continue
 		}
@@ -60,7 +60,7 @@ func (c *AsyncHTTPClient) release(cn *conn) {
 	cn.idleAt = c.loop.Time().UnixNano()
 	c.pool[cn.key] = append(list, cn)
 	c.npool++
-	if c.sweep == nil {
+	if c.sweep == nil && c.opts.IdleTimeout > 0 {
 		c.scheduleSweep()
 	}
 }

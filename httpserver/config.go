@@ -62,6 +62,9 @@ type Config struct {
 	MaxBufferedBodySize int64
 	// HeaderTimeout bounds the time from a request's first byte to the
 	// end of its head (slowloris); the connection is closed silently.
+	//
+	// Every timeout here follows net/http's rule: zero means the default
+	// (DefaultHeaderTimeout, ...), negative means none.
 	HeaderTimeout time.Duration
 	// BodyTimeout bounds the time to read a request body.
 	BodyTimeout time.Duration
@@ -129,16 +132,16 @@ func (c *Config) setDefaults() {
 	if c.MaxBufferedBodySize == 0 {
 		c.MaxBufferedBodySize = DefaultMaxBufferedBodySize
 	}
-	if c.HeaderTimeout <= 0 {
+	if c.HeaderTimeout == 0 {
 		c.HeaderTimeout = DefaultHeaderTimeout
 	}
-	if c.BodyTimeout <= 0 {
+	if c.BodyTimeout == 0 {
 		c.BodyTimeout = DefaultBodyTimeout
 	}
 	if c.StallTimeout == 0 {
 		c.StallTimeout = DefaultStallTimeout
 	}
-	if c.IdleTimeout <= 0 {
+	if c.IdleTimeout == 0 {
 		c.IdleTimeout = DefaultIdleTimeout
 	}
 	if c.Stream.MaxBufferSize <= 0 {

@@ -58,7 +58,7 @@ func newConn(srv *Server, s *iostream.IOStream, idx int32) *conn {
 	if ts, ok := any(s).(interface{ TLS() bool }); ok && ts.TLS() {
 		c.https = true
 	}
-	c.deadline = srv.now + int64(srv.cfg.IdleTimeout)
+	c.deadline = srv.after(srv.cfg.IdleTimeout)
 	// Responses go out whole; Nagle's delay would only hold back the last
 	// segment (Go's net and Tornado turn it off too).
 	s.SetNodelay(true)
@@ -184,7 +184,7 @@ func (c *conn) finishRequest() {
 	c.ex = nil
 	c.state = stHead
 	c.headStarted, c.lineOK = false, false
-	c.deadline = c.srv.now + int64(c.srv.cfg.IdleTimeout)
+	c.deadline = c.srv.after(c.srv.cfg.IdleTimeout)
 	if c.s.WriteBuffered() > pipelineWatermark {
 		// The client is not reading as fast as we answer: the next
 		// request waits (in the kernel, if it is there already) until
@@ -201,7 +201,7 @@ func (c *conn) finishRequest() {
 // has left.
 func (c *conn) drained() {
 	if c.state == stHead && c.ex == nil {
-		c.deadline = c.srv.now + int64(c.srv.cfg.IdleTimeout)
+		c.deadline = c.srv.after(c.srv.cfg.IdleTimeout)
 		c.resume()
 	}
 }
@@ -311,7 +311,7 @@ func (c *conn) expired(now int64) bool {
 	if c.state == stHead && !c.headStarted && c.s.WriteBuffered() > 0 {
 		// The last response is still going out: the connection is idle
 		// from when it is sent (StallTimeout watches it meanwhile).
-		c.deadline = now + int64(c.srv.cfg.IdleTimeout)
+		c.deadline = c.srv.after(c.srv.cfg.IdleTimeout)
 		return false
 	}
 	return true

@@ -16,7 +16,7 @@ import (
 func (c *conn) readHead(data []byte) (int, bool) {
 	if !c.headStarted {
 		c.headStarted = true
-		c.deadline = c.srv.now + int64(c.srv.cfg.HeaderTimeout)
+		c.deadline = c.srv.after(c.srv.cfg.HeaderTimeout)
 	}
 	if data[0] == '\r' || data[0] == '\n' {
 		if skip := emptyLines(data); skip > 0 {
@@ -176,7 +176,7 @@ func (c *conn) startRequest(head []byte) error {
 		c.earlyFinish = true
 		c.resume()
 		c.state = stBody
-		c.deadline = c.srv.now + int64(c.srv.cfg.BodyTimeout)
+		c.deadline = c.srv.after(c.srv.cfg.BodyTimeout)
 		return nil
 	}
 	ex.body.Reset(length, chunked, c.frameLimit())
@@ -186,7 +186,7 @@ func (c *conn) startRequest(head []byte) error {
 		return nil
 	}
 	c.state = stBody
-	c.deadline = c.srv.now + int64(c.srv.cfg.BodyTimeout)
+	c.deadline = c.srv.after(c.srv.cfg.BodyTimeout)
 	ex.wantContinue = expectContinue
 	if !c.paused {
 		// Else when the delegate resumes reading: it may raise the

@@ -108,11 +108,23 @@ func (s *Server) removeConn(c *conn) {
 // sweepInterval is a quarter of the shortest timeout, within [5ms, 1s]:
 // how late a timeout may fire, and how stale the Date header may be.
 func (s *Server) sweepInterval() time.Duration {
-	d := min(s.cfg.HeaderTimeout, s.cfg.BodyTimeout, s.cfg.IdleTimeout) / 4
-	if s.cfg.StallTimeout > 0 {
-		d = min(d, s.cfg.StallTimeout/4)
+	d := time.Second * 4
+	for _, t := range []time.Duration{s.cfg.HeaderTimeout, s.cfg.BodyTimeout, s.cfg.IdleTimeout, s.cfg.StallTimeout} {
+		if t > 0 {
+			d = min(d, t)
+		}
 	}
+	d /= 4
 	return max(5*time.Millisecond, min(d, time.Second))
+}
+
+// after is the deadline d from now, in unix nanoseconds: 0 (none) for a
+// negative d, the Config rule for "no timeout".
+func (s *Server) after(d time.Duration) int64 {
+	if d < 0 {
+		return 0
+	}
+	return s.now + int64(d)
 }
 
 func (s *Server) refreshClock() {

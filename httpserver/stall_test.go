@@ -133,3 +133,24 @@ func TestRunShutsDownGracefully(t *testing.T) {
 		t.Fatal("Run did not return")
 	}
 }
+
+func TestNegativeTimeoutsMeanNone(t *testing.T) {
+	// Config's rule: zero is the default, negative is none. A connection
+	// idle (or with half a head) for a day of the loop's clock stays open.
+	clock := looptest.NewFakeClock(time.Time{})
+	var loop *ioloop.IOLoop
+	addr := serveWith(t, ioloop.Config{Clock: clock}, hello,
+		httpserver.Config{IdleTimeout: -1, HeaderTimeout: -1, BodyTimeout: -1, StallTimeout: -1},
+		func(l *ioloop.IOLoop, _ *httpserver.Server) { loop = l })
+	idle, half := dial(t, addr), dial(t, addr)
+	fmt.Fprint(half, "GET / HTTP/1.1\r\n")
+	time.Sleep(20 * time.Millisecond) // let the half head arrive (any split passes)
+	advance(loop, clock, 24*time.Hour, time.Hour)
+	for _, c := range []net.Conn{idle, half} {
+		fmt.Fprint(c, "GET /still HTTP/1.1\r\nHost: x\r\n\r\n")
+	}
+	_, body := readResponse(t, bufio.NewReader(idle), "GET")
+	assert.Equal(t, "Hello, GET /still", body)
+	resp, _ := readResponse(t, bufio.NewReader(half), "GET")
+	assert.Equal(t, 400, resp.StatusCode, "the half head and the next make a bad request, answered: the connection was open")
+}
