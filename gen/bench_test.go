@@ -34,7 +34,7 @@ func benchLoop(b *testing.B) *ioloop.IOLoop {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() {
-		if err := l.Close(false); err != nil {
+		if err := l.Close(); err != nil {
 			b.Errorf("Close: %v", err)
 		}
 		deadline := time.Now().Add(time.Second)

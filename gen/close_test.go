@@ -72,7 +72,7 @@ func TestCloseEndsACoroutineThatKeepsWaiting(t *testing.T) {
 	require.NoError(t, err)
 
 	closed := make(chan error, 1)
-	go func() { closed <- l.Close(false) }()
+	go func() { closed <- l.Close() }()
 	select {
 	case err = <-closed:
 	case <-time.After(20 * time.Second): // a hang guard, not a timing check

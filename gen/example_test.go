@@ -13,7 +13,7 @@ import (
 // on the executor, and All.
 func ExampleRunSync() {
 	loop, _ := ioloop.New(ioloop.Config{})
-	defer loop.Close(false)
+	defer loop.Close()
 
 	ticks := 0
 	tick := ioloop.NewPeriodicCallback(loop, func() { ticks++ }, 5*time.Millisecond)

@@ -45,7 +45,7 @@ func otherLoop(t *testing.T) (*ioloop.IOLoop, func(d time.Duration, v int) *futu
 func TestCombinatorsTakeFuturesOfAnotherLoop(t *testing.T) {
 	l, err := ioloop.New(ioloop.Config{Debug: true})
 	require.NoError(t, err)
-	t.Cleanup(func() { l.Close(false) })
+	t.Cleanup(func() { l.Close() })
 	_, foreign := otherLoop(t)
 	runCo(t, l, func(co *gen.Co) error {
 		v, err := gen.Await(co, gen.WithTimeout(l, time.Hour, foreign(time.Millisecond, 1)))

@@ -19,7 +19,7 @@ func newLoop(t *testing.T) *ioloop.IOLoop {
 	t.Helper()
 	l, err := ioloop.New(ioloop.Config{})
 	require.NoError(t, err)
-	t.Cleanup(func() { l.Close(false) })
+	t.Cleanup(func() { l.Close() })
 	return l
 }
 
@@ -254,7 +254,7 @@ func TestSleepResumesAfterEarlierTimeoutsCallbacks(t *testing.T) {
 func TestGoexitFailsTheCoroutine(t *testing.T) {
 	l, err := ioloop.New(ioloop.Config{Logger: slog.New(slog.DiscardHandler)})
 	require.NoError(t, err)
-	defer l.Close(false)
+	defer l.Close()
 	runCo(t, l, func(co *gen.Co) error {
 		early := gen.Go(l, func(co *gen.Co) (int, error) {
 			runtime.Goexit()

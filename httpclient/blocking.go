@@ -86,5 +86,5 @@ func (b *Blocking) Close() error {
 	})
 	b.mu.Unlock()
 	<-b.done
-	return b.loop.Close(false)
+	return b.loop.Close()
 }

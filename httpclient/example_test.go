@@ -14,11 +14,11 @@ import (
 
 // A client and a server on one loop: fetch a page, then a missing one.
 func Example() {
-	loop, err := ioloop.New(ioloop.Config{})
+	loop, err := ioloop.New(ioloop.Config{CloseHandlerFDs: true})
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer loop.Close(true)
+	defer loop.Close()
 	srv := httpserver.New(loop, httpserver.HandlerFunc(func(w *httpserver.Response, r *httpserver.Request) {
 		if r.Path != "/" {
 			w.SetStatus(404)

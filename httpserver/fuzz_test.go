@@ -60,7 +60,7 @@ func FuzzServer(f *testing.F) {
 	// A loop of its own rather than serve's: the fuzzing engine starts
 	// goroutines (a signal handler) that looptest's leak check would
 	// take for the server's.
-	l, err := ioloop.New(ioloop.Config{})
+	l, err := ioloop.New(ioloop.Config{CloseHandlerFDs: true})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -80,7 +80,7 @@ func FuzzServer(f *testing.F) {
 			l.Stop()
 		})
 		<-stopped
-		l.Close(true)
+		l.Close()
 	})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := net.Dial("tcp", addr)

@@ -51,7 +51,7 @@ func NewGroup(addr string, n int, newHandler func(loop *ioloop.IOLoop) Handler, 
 		fds, err := iostream.BindSockets(port, host, iostream.FamilyAny, 0, true)
 		var loop *ioloop.IOLoop
 		if err == nil {
-			loop, err = ioloop.New(ioloop.Config{Logger: cfg.Logger})
+			loop, err = ioloop.New(ioloop.Config{Logger: cfg.Logger, CloseHandlerFDs: true})
 		}
 		if err != nil {
 			closeFDs(fds)
@@ -60,7 +60,7 @@ func NewGroup(addr string, n int, newHandler func(loop *ioloop.IOLoop) Handler, 
 		}
 		srv := New(loop, newHandler(loop), cfg)
 		if err := srv.AddSockets(fds); err != nil {
-			loop.Close(true)
+			loop.Close()
 			g.close()
 			return nil, err
 		}
@@ -127,7 +127,7 @@ func ListenAndServe(ctx context.Context, addr string, n int, newHandler func(loo
 
 func (g *Group) close() {
 	for _, l := range g.Loops {
-		l.Close(true)
+		l.Close()
 	}
 }
 

@@ -32,7 +32,7 @@ func benchLoop(b *testing.B) *IOLoop {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() {
-		if err := l.Close(false); err != nil {
+		if err := l.Close(); err != nil {
 			b.Errorf("Close: %v", err)
 		}
 		waitGoroutines(b, base)

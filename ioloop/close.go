@@ -14,8 +14,9 @@ const DefaultExecutorShutdownTimeout = 5 * time.Second
 // Close releases the loop: every coroutine parked in Await gets
 // ErrLoopClosed and runs on, one at a time, to its end; the loop's
 // goroutines exit; the default executor is shut down, cancelling queued
-// tasks; the poller is closed, and with allFDs the fds of registered
-// handlers too (Tornado's close(all_fds=True)). Callbacks added afterwards
+// tasks; the poller is closed, and with Config.CloseHandlerFDs the fds
+// of registered handlers too (Tornado's close(all_fds=True)). Callbacks
+// added afterwards
 // are dropped. Call it after Start has returned, from any goroutine; it
 // returns ErrRunning while the loop runs and ErrLoopClosed the second time.
 //
@@ -30,7 +31,8 @@ const DefaultExecutorShutdownTimeout = 5 * time.Second
 //     running after that is left running on its worker goroutine, which
 //     exits when the task returns; its RunInExecutor future never
 //     completes, since the loop is gone. Close logs how many were left.
-func (l *IOLoop) Close(allFDs bool) error {
+func (l *IOLoop) Close() error {
+	allFDs := l.closeFDs
 	if !l.state.CompareAndSwap(stateIdle, stateClosed) {
 		if l.state.Load() == stateClosed {
 			return ErrLoopClosed

@@ -26,7 +26,7 @@
 //	if err != nil {
 //		log.Fatal(err)
 //	}
-//	defer loop.Close(false)
+//	defer loop.Close()
 //	loop.CallLater(100*time.Millisecond, func() {
 //		fmt.Println("tick")
 //		loop.Stop()

@@ -211,7 +211,7 @@ func TestCloseDoesNotWaitForTasksWithNegativeTimeout(t *testing.T) {
 		<-started
 		done()
 	})
-	require.NoError(t, l.Close(false), "Close returns while the task still runs")
+	require.NoError(t, l.Close(), "Close returns while the task still runs")
 	select {
 	case <-finished:
 		t.Fatal("the task finished before it was released")

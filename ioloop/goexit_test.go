@@ -38,7 +38,7 @@ func TestGoexitInCallbackIsLoggedAndLoopGoesOn(t *testing.T) {
 	ran := false
 	run(t, l, func(done func()) { ran = true; done() })
 	assert.True(t, ran)
-	require.NoError(t, l.Close(false))
+	require.NoError(t, l.Close())
 }
 
 // The same after the callback parked and got the loop back (a coroutine
@@ -63,7 +63,7 @@ func TestGoexitAfterSuspendAndDuringClose(t *testing.T) {
 		})
 	})
 	assert.True(t, resumed)
-	require.NoError(t, l.Close(false), "Close gets the loop back from the coroutine that called Goexit")
+	require.NoError(t, l.Close(), "Close gets the loop back from the coroutine that called Goexit")
 }
 
 // In an executor task, Goexit left the future pending for ever, the dead

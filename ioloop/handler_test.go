@@ -85,12 +85,12 @@ func TestHandlerPanicIsRecovered(t *testing.T) {
 }
 
 func TestCloseAllFDsClosesHandlersFDs(t *testing.T) {
-	l, err := ioloop.New(ioloop.Config{})
+	l, err := ioloop.New(ioloop.Config{CloseHandlerFDs: true})
 	require.NoError(t, err)
 	fds := rawSocketpair(t)
 	defer unix.Close(fds[1])
 	require.NoError(t, l.AddHandler(fds[0], ioloop.Read, ioloop.HandlerFunc(func(int, ioloop.Events) {})))
-	require.NoError(t, l.Close(true))
+	require.NoError(t, l.Close())
 	_, err = unix.Write(fds[0], []byte("x"))
 	assert.ErrorIs(t, err, unix.EBADF)
 }

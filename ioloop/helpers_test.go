@@ -68,7 +68,7 @@ func newLoop(t *testing.T, cfg ioloop.Config) *ioloop.IOLoop {
 	t.Helper()
 	l, err := ioloop.New(cfg)
 	require.NoError(t, err)
-	t.Cleanup(func() { l.Close(false) })
+	t.Cleanup(func() { l.Close() })
 	return l
 }
 

@@ -26,6 +26,10 @@ type Config struct {
 	// ExecutorWorkers is the size of the default executor (see Executor).
 	// Zero means DefaultExecutorWorkers.
 	ExecutorWorkers int
+	// CloseHandlerFDs makes Close close the file descriptors of the
+	// handlers still registered, not just unregister them (Tornado's
+	// close(all_fds=True)).
+	CloseHandlerFDs bool
 	// ExecutorShutdownTimeout is how long Close waits for tasks running on
 	// the default executor; tasks still running then are left to finish
 	// on their own. Zero means DefaultExecutorShutdownTimeout; negative
@@ -115,6 +119,7 @@ type IOLoop struct {
 	executor    *Executor
 	execSize    int
 	execTimeout time.Duration
+	closeFDs    bool // Config.CloseHandlerFDs
 	// offloaded counts RunInExecutor tasks whose result has not come back
 	// to the loop. While it is above zero the loop yields the processor
 	// once per iteration (see phasePoll).
@@ -137,6 +142,7 @@ func New(cfg Config) (*IOLoop, error) {
 		execSize: cfg.ExecutorWorkers,
 
 		execTimeout: cfg.ExecutorShutdownTimeout,
+		closeFDs:    cfg.CloseHandlerFDs,
 	}
 	if l.log == nil {
 		l.log = slog.Default()

@@ -107,8 +107,8 @@ func TestStartTwiceAndClose(t *testing.T) {
 	require.NoError(t, l.Start())
 	assert.True(t, ran)
 
-	require.NoError(t, l.Close(false))
-	assert.ErrorIs(t, l.Close(false), ioloop.ErrLoopClosed)
+	require.NoError(t, l.Close())
+	assert.ErrorIs(t, l.Close(), ioloop.ErrLoopClosed)
 	assert.ErrorIs(t, l.Start(), ioloop.ErrLoopClosed)
 	l.AddCallback(func() { t.Error("callback ran after Close") }) // dropped
 }

@@ -17,7 +17,7 @@ import (
 func TestOffloadedCountsWorkOut(t *testing.T) {
 	l, err := New(Config{})
 	require.NoError(t, err)
-	defer l.Close(true)
+	defer l.Close()
 	exec := NewExecutor(ExecutorConfig{Workers: 1})
 	release := make(chan struct{})
 	started := make(chan struct{})

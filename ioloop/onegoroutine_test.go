@@ -157,7 +157,7 @@ func TestCloseReleasesParkedCoroutines(t *testing.T) {
 	}, 10*time.Second)
 	require.NoError(t, err)
 	assert.Greater(t, runtime.NumGoroutine(), baseline+n-1, "each parked coroutine holds a goroutine")
-	require.NoError(t, l.Close(false))
+	require.NoError(t, l.Close())
 	assert.Equal(t, n, after)
 	for _, f := range cos {
 		_, err := f.Result()

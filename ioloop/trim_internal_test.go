@@ -17,7 +17,7 @@ func TestIdleRunnersAreTrimmedAfterABurst(t *testing.T) {
 
 	l, err := New(Config{})
 	require.NoError(t, err)
-	defer l.Close(false)
+	defer l.Close()
 	const burst = 300
 	ws := make([]Waiter, burst)
 	resumed, peakIdle, trimmed := 0, 0, false

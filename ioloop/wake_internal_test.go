@@ -68,7 +68,7 @@ func sleepThenStop(t *testing.T, l *IOLoop, poke func()) {
 		poke()
 	}()
 	require.NoError(t, <-done)
-	require.NoError(t, l.Close(false))
+	require.NoError(t, l.Close())
 }
 
 // Fault 1 of issue 10: AddCallback released the lock before it woke the
@@ -104,7 +104,7 @@ func TestStopNeverWakesAClosedPoller(t *testing.T) {
 func TestLoopOnlyCallWhileTheLoopSleepsPanics(t *testing.T) {
 	l, err := New(Config{})
 	require.NoError(t, err)
-	defer l.Close(false)
+	defer l.Close()
 	done := make(chan error, 1)
 	go func() { done <- l.Start() }()
 	for !l.sleeping.Load() {

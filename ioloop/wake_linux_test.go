@@ -42,7 +42,7 @@ func TestNoWakeReachesADescriptorReusedAfterClose(t *testing.T) {
 		}
 		l.AddCallback(func() { l.CallLater(200*time.Microsecond, l.Stop) })
 		require.NoError(t, l.Start())
-		require.NoError(t, l.Close(false))
+		require.NoError(t, l.Close())
 		var p [2]int
 		require.NoError(t, unix.Pipe2(p[:], unix.O_NONBLOCK|unix.O_CLOEXEC))
 		close(quit)

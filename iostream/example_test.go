@@ -15,7 +15,7 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	defer loop.Close(false)
+	defer loop.Close()
 
 	server := iostream.NewTCPServer(loop, iostream.HandlerFunc(func(s *iostream.IOStream) {
 		gen.Go(loop, func(co *gen.Co) (struct{}, error) {
@@ -59,7 +59,7 @@ func ExampleIOStream_SetReadHandlerFunc() {
 	if err != nil {
 		panic(err)
 	}
-	defer loop.Close(false)
+	defer loop.Close()
 	lines := make(chan string, 3)
 	server := iostream.NewTCPServer(loop, iostream.HandlerFunc(func(s *iostream.IOStream) {
 		s.SetReadHandlerFunc(func(data []byte) int {

@@ -29,7 +29,7 @@ func newLoop(t testing.TB) *ioloop.IOLoop {
 	t.Helper()
 	l, err := ioloop.New(ioloop.Config{Debug: true})
 	require.NoError(t, err)
-	t.Cleanup(func() { l.Close(false) })
+	t.Cleanup(func() { l.Close() })
 	return l
 }
 

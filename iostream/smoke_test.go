@@ -16,7 +16,7 @@ import (
 func TestEchoSmoke(t *testing.T) {
 	l, err := ioloop.New(ioloop.Config{})
 	require.NoError(t, err)
-	defer l.Close(false)
+	defer l.Close()
 	srv := iostream.NewTCPServer(l, iostream.HandlerFunc(func(s *iostream.IOStream) {
 		gen.Go(l, func(co *gen.Co) (struct{}, error) {
 			defer s.Close()

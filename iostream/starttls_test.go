@@ -285,7 +285,7 @@ func TestTLSLoopClosedDuringHandshake(t *testing.T) {
 		})
 	}, hangGuard)
 	require.NoError(t, err)
-	require.NoError(t, l.Close(false))
+	require.NoError(t, l.Close())
 	assert.True(t, s.Closed())
 	(<-conns).Close()
 }

@@ -121,7 +121,7 @@ func TestLockWithLoopClosed(t *testing.T) {
 	}, 5*time.Second)
 	assert.NoError(t, err)
 	assert.False(t, waiter.Done())
-	assert.NoError(t, loop.Close(false))
+	assert.NoError(t, loop.Close())
 	assert.ErrorIs(t, waiter.Err(), gen.ErrLoopClosed)
 	assert.False(t, ran)
 	// The withdrawn waiter does not take the lock when it is released.

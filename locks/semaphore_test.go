@@ -19,7 +19,7 @@ func TestSemaphoreNegativeValue(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer loop.Close(false)
+	defer loop.Close()
 	for name, construct := range map[string]func(){
 		"Semaphore":        func() { locks.NewSemaphore(loop, -1) },
 		"BoundedSemaphore": func() { locks.NewBoundedSemaphore(loop, -1) },

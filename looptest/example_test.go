@@ -21,7 +21,7 @@ func ExampleFakeClock() {
 	if err != nil {
 		panic(err)
 	}
-	defer loop.Close(false)
+	defer loop.Close()
 	start := clock.Now()
 	since := func() time.Duration { return loop.Time().Sub(start) }
 
@@ -55,7 +55,7 @@ func ExampleFakeClock_periodicCallback() {
 	if err != nil {
 		panic(err)
 	}
-	defer loop.Close(false)
+	defer loop.Close()
 	start := clock.Now()
 
 	_, err = gen.RunSync(loop, func(co *gen.Co) (struct{}, error) {

@@ -91,7 +91,7 @@ func stateOf(t testing.TB) *testState {
 // closeLoop closes loop, stopping it first if it still runs. A loop the
 // test closed itself is fine.
 func closeLoop(t testing.TB, loop *ioloop.IOLoop) error {
-	err := loop.Close(false)
+	err := loop.Close()
 	if !errors.Is(err, ioloop.ErrRunning) {
 		if errors.Is(err, ioloop.ErrLoopClosed) {
 			return nil
@@ -103,7 +103,7 @@ func closeLoop(t testing.TB, loop *ioloop.IOLoop) error {
 	for errors.Is(err, ioloop.ErrRunning) && time.Now().Before(deadline) {
 		loop.Stop()
 		time.Sleep(time.Millisecond)
-		err = loop.Close(false)
+		err = loop.Close()
 	}
 	if errors.Is(err, ioloop.ErrRunning) {
 		return errors.New("the loop is still running: a callback or coroutine blocks it")

@@ -165,7 +165,7 @@ func TestNewStopsLoopLeftRunning(t *testing.T) {
 func TestNewLoopClosedByTest(t *testing.T) {
 	ft := newFakeTB(t)
 	loop := New(ft)
-	require.NoError(t, loop.Close(false))
+	require.NoError(t, loop.Close())
 	ft.finish()
 	assert.Empty(t, ft.Errors())
 }

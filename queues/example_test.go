@@ -17,7 +17,7 @@ func runExample(body func(loop *ioloop.IOLoop, co *gen.Co) error) {
 		fmt.Println(err)
 		return
 	}
-	defer loop.Close(false)
+	defer loop.Close()
 	_, err = gen.RunSync(loop, func(co *gen.Co) (struct{}, error) {
 		return struct{}{}, body(loop, co)
 	}, 5*time.Second)

@@ -28,7 +28,7 @@ func run(t *testing.T, body func(loop *ioloop.IOLoop, co *gen.Co) error) {
 	t.Helper()
 	loop, err := ioloop.New(ioloop.Config{Debug: true})
 	require.NoError(t, err)
-	defer loop.Close(false)
+	defer loop.Close()
 	_, err = gen.RunSync(loop, func(co *gen.Co) (struct{}, error) {
 		return struct{}{}, body(loop, co)
 	}, 5*time.Second)

@@ -30,7 +30,7 @@ func TestQueueOrder(t *testing.T) {
 func TestQueueNegativeMaxsize(t *testing.T) {
 	loop, err := ioloop.New(ioloop.Config{})
 	assert.NoError(t, err)
-	defer loop.Close(false)
+	defer loop.Close()
 	for _, k := range kinds {
 		t.Run(k.name, func(t *testing.T) {
 			assert.PanicsWithValue(t, queues.ErrNegativeMaxsize, func() { k.make(loop, -1) })
@@ -127,7 +127,7 @@ func TestQueueItemsLoopClosed(t *testing.T) {
 	}, long)
 	assert.NoError(t, err)
 	assert.False(t, consumer.Done())
-	assert.NoError(t, loop.Close(false))
+	assert.NoError(t, loop.Close())
 	assert.True(t, consumer.Done())
 	assert.Equal(t, []int{1}, got)
 	assert.NoError(t, q.PutNowait(2))

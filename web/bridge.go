@@ -239,5 +239,5 @@ func (a *Application) Close() error {
 	}
 	l.Stop()
 	<-stopped
-	return l.Close(false)
+	return l.Close()
 }

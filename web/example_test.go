@@ -34,7 +34,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer loop.Close(false)
+	defer loop.Close()
 	app, err := web.NewApplication([]web.Route{
 		{Pattern: `/greet`, Handler: func() web.Handler { return &GreetHandler{greeting: "Hello"} }},
 	}, web.Config{NoAccessLog: true})

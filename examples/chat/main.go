@@ -63,7 +63,7 @@ type chatServer struct {
 // listen makes the loop, the room and the application, and listens on
 // addr; nothing runs until serve.
 func listen(addr string, s web.Config) (*chatServer, error) {
-	loop, err := ioloop.New(ioloop.Config{})
+	loop, err := ioloop.New(ioloop.Config{CloseHandlerFDs: true})
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +73,7 @@ func listen(addr string, s web.Config) (*chatServer, error) {
 		c.srv, err = app.Listen(loop, addr)
 	}
 	if err != nil {
-		loop.Close(true)
+		loop.Close()
 		return nil, err
 	}
 	return c, nil
@@ -84,7 +84,7 @@ func listen(addr string, s web.Config) (*chatServer, error) {
 // down gracefully and closes the loop. It returns nil, or the error of a
 // shutdown cut short by shutdownTimeout.
 func (c *chatServer) serve(ctx context.Context) error {
-	defer c.loop.Close(true)
+	defer c.loop.Close()
 	var shutdownErr error // set on the loop, read after Start returns
 	stopWatching := context.AfterFunc(ctx, func() {
 		c.loop.AddCallback(func() {

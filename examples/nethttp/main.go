@@ -139,7 +139,7 @@ func serveMounted(ctx context.Context, addr string, threads int, announce func([
 	if err != nil {
 		return err
 	}
-	defer loop.Close(false)
+	defer loop.Close()
 	srv, err := app.Listen(loop, addr)
 	if err != nil {
 		return err

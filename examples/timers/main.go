@@ -31,7 +31,7 @@ func run(out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer loop.Close(false)
+	defer loop.Close()
 
 	start := loop.Time()
 	say := func(format string, args ...any) {

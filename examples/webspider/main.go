@@ -44,11 +44,11 @@ type report struct {
 
 // run crawls base (or the embedded site) and prints the report to out.
 func run(out io.Writer, base string, concurrency int, timeout time.Duration) error {
-	loop, err := ioloop.New(ioloop.Config{})
+	loop, err := ioloop.New(ioloop.Config{CloseHandlerFDs: true})
 	if err != nil {
 		return err
 	}
-	defer loop.Close(true)
+	defer loop.Close()
 	start := time.Now()
 	rep, err := gen.RunSync(loop, func(co *gen.Co) (report, error) {
 		if base == "" {

@@ -77,7 +77,7 @@ func Serve(ctx context.Context, addr string, h http.Handler, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	defer loop.Close(false)
+	defer loop.Close()
 	fds, err := listen(addr, sc)
 	if err != nil {
 		return err

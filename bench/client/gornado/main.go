@@ -25,11 +25,11 @@ func main() {
 }
 
 func run(url string, conc int, coroutines bool, c *clientbench.Counters) {
-	loop, err := ioloop.New(ioloop.Config{})
+	loop, err := ioloop.New(ioloop.Config{CloseHandlerFDs: true})
 	if err != nil {
 		panic(err)
 	}
-	defer loop.Close(true)
+	defer loop.Close()
 	client := httpclient.New(loop, httpclient.Config{MaxClients: conc})
 	req := &httpclient.Request{URL: url}
 	running := conc
