@@ -50,7 +50,7 @@ func (l *IOLoop) Close() error {
 		if timeout == 0 {
 			timeout = DefaultExecutorShutdownTimeout
 		}
-		l.executor.Shutdown(true, timeout)
+		l.executor.Shutdown(ShutdownConfig{CancelPending: true, Timeout: timeout})
 	}
 	var errs []error
 	for fd, h := range l.handlers {

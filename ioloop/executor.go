@@ -230,13 +230,26 @@ func (e *Executor) replaceWorker() {
 	go e.worker()
 }
 
-// Shutdown stops the executor: no task is accepted afterwards. With
-// cancelPending, queued tasks are dropped (RunInExecutor futures fail with
-// ErrExecutorShutdown) and each worker exits after its current task;
-// without it, workers first run every queued task. It waits up to timeout
-// (not at all if timeout <= 0) for the workers to exit and reports whether
-// some were still running; those go on until their task returns.
-func (e *Executor) Shutdown(cancelPending bool, timeout time.Duration) (stillRunning bool) {
+// ShutdownConfig says how Shutdown stops an executor (Waitress's
+// shutdown(cancel_pending, timeout)).
+type ShutdownConfig struct {
+	// CancelPending drops the queued tasks (RunInExecutor futures fail
+	// with ErrExecutorShutdown) and each worker exits after its current
+	// task; without it, workers first run every queued task.
+	CancelPending bool
+	// Timeout bounds the wait for the workers to exit: zero means 5 s,
+	// negative means no wait.
+	Timeout time.Duration
+}
+
+// Shutdown stops the executor: no task is accepted afterwards. It waits
+// as cfg says for the workers to exit and reports whether some were still
+// running; those go on until their task returns.
+func (e *Executor) Shutdown(cfg ShutdownConfig) (stillRunning bool) {
+	cancelPending, timeout := cfg.CancelPending, cfg.Timeout
+	if timeout == 0 {
+		timeout = 5 * time.Second
+	}
 	e.mu.Lock()
 	e.shutdown = true
 	var dropped []task

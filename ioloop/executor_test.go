@@ -57,7 +57,7 @@ func (b *blocker) waitStarted(t *testing.T, n int) []int {
 
 func TestExecutorGrowAndShrink(t *testing.T) {
 	e := ioloop.NewExecutor(ioloop.ExecutorConfig{Workers: 2, WarnInterval: -1})
-	defer e.Shutdown(true, time.Second)
+	defer e.Shutdown(ioloop.ShutdownConfig{CancelPending: true, Timeout: time.Second})
 	assert.Equal(t, 2, e.ThreadCount())
 
 	e.SetThreadCount(4)
@@ -76,7 +76,7 @@ func TestExecutorGrowAndShrink(t *testing.T) {
 	}
 	close(b.release)
 	assert.ElementsMatch(t, []int{4, 5, 6, 7}, b.waitStarted(t, 4))
-	assert.False(t, e.Shutdown(false, 10*time.Second))
+	assert.False(t, e.Shutdown(ioloop.ShutdownConfig{Timeout: 10 * time.Second}))
 	assert.Equal(t, int32(4), b.peak.Load())
 }
 
@@ -101,7 +101,7 @@ func TestExecutorShrinkRunsQueuedTasksOneAtATime(t *testing.T) {
 	wg.Wait()
 	assert.Equal(t, int32(20), done.Load())
 	assert.Equal(t, int32(1), peak.Load())
-	assert.False(t, e.Shutdown(true, 10*time.Second))
+	assert.False(t, e.Shutdown(ioloop.ShutdownConfig{CancelPending: true, Timeout: 10 * time.Second}))
 }
 
 func TestExecutorShutdownCancelPending(t *testing.T) {
@@ -117,7 +117,7 @@ func TestExecutorShutdownCancelPending(t *testing.T) {
 		}
 		b.waitStarted(t, 1)
 		go func() {
-			stillRunning = e.Shutdown(true, 50*time.Millisecond)
+			stillRunning = e.Shutdown(ioloop.ShutdownConfig{CancelPending: true, Timeout: 50 * time.Millisecond})
 			close(b.release) // the running task may now finish
 			l.AddCallback(func() {
 				all := future.New[struct{}](l)
@@ -153,7 +153,7 @@ func TestExecutorShutdownRunsPendingWithoutCancel(t *testing.T) {
 		require.NoError(t, e.Submit(func() { ran.Add(1) }))
 	}
 	close(b.release)
-	assert.False(t, e.Shutdown(false, 10*time.Second))
+	assert.False(t, e.Shutdown(ioloop.ShutdownConfig{Timeout: 10 * time.Second}))
 	assert.Equal(t, int32(5), ran.Load())
 	assert.Zero(t, e.QueueDepth())
 }
@@ -167,7 +167,7 @@ func TestExecutorWarnsWhenTasksWait(t *testing.T) {
 	require.NoError(t, e.Submit(func() {}))
 	require.NoError(t, e.Submit(func() {}))
 	close(b.release)
-	e.Shutdown(false, 10*time.Second)
+	e.Shutdown(ioloop.ShutdownConfig{Timeout: 10 * time.Second})
 	line := rec.waitFor(t, "waiting for a worker")
 	assert.Contains(t, line, "queue_depth=1", "the first warning, then rate-limited")
 	rec.mu.Lock()

@@ -106,5 +106,5 @@ func TestGoexitInSubmittedTask(t *testing.T) {
 		<-ran
 	}
 	assert.Equal(t, 2, e.ThreadCount())
-	assert.False(t, e.Shutdown(true, 10*time.Second), "every worker exits")
+	assert.False(t, e.Shutdown(ioloop.ShutdownConfig{CancelPending: true, Timeout: 10 * time.Second}), "every worker exits")
 }

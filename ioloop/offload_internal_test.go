@@ -36,7 +36,7 @@ func TestOffloadedCountsWorkOut(t *testing.T) {
 		outWhileBlocked = l.offloaded.Load()
 		// Shutdown cancels the queued task at once, then waits for the
 		// running one, which is released once the cancellation is seen.
-		go exec.Shutdown(true, 5*time.Second)
+		go exec.Shutdown(ShutdownConfig{CancelPending: true, Timeout: 5 * time.Second})
 		queued.AddDoneCallback(func(q *future.Future[struct{}]) {
 			_, qerr := q.Result()
 			close(release)

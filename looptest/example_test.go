@@ -176,6 +176,6 @@ func ExampleCheckLeaks() {
 
 	looptest.CheckLeaks(t)
 	ex := ioloop.NewExecutor(ioloop.ExecutorConfig{Workers: 2})
-	defer ex.Shutdown(false, time.Second) // without it, the check fails
+	defer ex.Shutdown(ioloop.ShutdownConfig{Timeout: time.Second}) // without it, the check fails
 	_ = ex.Submit(func() {})
 }

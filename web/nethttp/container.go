@@ -201,7 +201,7 @@ func (c *Container) Handler() func() web.Handler {
 // seconds for handlers still running, returning ErrClosed if some still
 // are. Requests that come later are answered 503.
 func (c *Container) Close() error {
-	if c.own && c.exec.Shutdown(true, closeTimeout) {
+	if c.own && c.exec.Shutdown(ioloop.ShutdownConfig{CancelPending: true, Timeout: closeTimeout}) {
 		return ErrClosed
 	}
 	return nil

@@ -310,7 +310,7 @@ func TestMountedHandlerWithoutWorkersAnswers503(t *testing.T) {
 	_, route := mount(t, h, nethttp.Config{Executor: exec})
 	s := serveApp(t, []web.Route{{Pattern: `/h`, Handler: route}}, web.Config{})
 	looptest.Logs(s.Loop).Allow(t, slog.LevelError, `^request status=503`)
-	t.Cleanup(func() { exec.Shutdown(false, time.Second) })
+	t.Cleanup(func() { exec.Shutdown(ioloop.ShutdownConfig{Timeout: time.Second}) })
 
 	// The only worker is busy: the second request waits in the queue,
 	// and is answered 503 when the pool drops it.
@@ -326,7 +326,7 @@ func TestMountedHandlerWithoutWorkersAnswers503(t *testing.T) {
 		secondDone <- resp.StatusCode
 	}()
 	waitUntil(t, "the second request to queue", func() bool { return exec.QueueDepth() == 1 })
-	go exec.Shutdown(true, 10*time.Second)
+	go exec.Shutdown(ioloop.ShutdownConfig{CancelPending: true, Timeout: 10 * time.Second})
 	assert.Equal(t, http.StatusServiceUnavailable, <-secondDone)
 	close(release)
 	assert.Equal(t, "ran", <-firstDone)
