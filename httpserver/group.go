@@ -48,7 +48,7 @@ func NewGroup(addr string, n int, newHandler func(loop *ioloop.IOLoop) Handler, 
 	}
 	g := &Group{}
 	for i := range max(n, 1) {
-		fds, err := iostream.BindSockets(port, host, iostream.FamilyAny, 0, true)
+		fds, err := iostream.BindSockets(net.JoinHostPort(host, strconv.Itoa(port)), iostream.BindConfig{ReusePort: true})
 		var loop *ioloop.IOLoop
 		if err == nil {
 			loop, err = ioloop.New(ioloop.Config{Logger: cfg.Logger, CloseHandlerFDs: true})

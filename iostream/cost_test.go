@@ -216,7 +216,7 @@ func TestIdleConnectionCost(t *testing.T) {
 				idle(s)
 				streams = append(streams, s)
 			}), iostream.ServerConfig{TLS: scfg})
-			require.NoError(t, srv.Bind(0, "127.0.0.1", iostream.FamilyIPv4, 4096, false))
+			require.NoError(t, srv.Bind("127.0.0.1:0", iostream.BindConfig{Family: iostream.FamilyIPv4, Backlog: 4096}))
 			addr := srv.Addrs()[0].String()
 			require.NoError(t, srv.Start())
 			streams = make([]*iostream.IOStream, 0, n)

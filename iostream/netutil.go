@@ -24,17 +24,36 @@ const (
 	FamilyIPv6 = unix.AF_INET6
 )
 
-// BindSockets creates listening sockets bound to port on address, one per
-// address the name resolves to (Tornado's bind_sockets): address "" means
-// every interface, IPv4 and IPv6; family narrows to FamilyIPv4 or
-// FamilyIPv6; backlog <= 0 means DefaultBacklog; port 0 picks a free port,
-// and the sockets after the first reuse the first one's. reusePort sets
-// SO_REUSEPORT so several loops (or processes) can share the port. The
+// BindConfig says how BindSockets binds. The zero value binds every
+// address family with the default backlog.
+type BindConfig struct {
+	// Family narrows to FamilyIPv4 or FamilyIPv6 (FamilyAny: both).
+	Family int
+	// Backlog is the listen backlog; zero means DefaultBacklog.
+	Backlog int
+	// ReusePort sets SO_REUSEPORT, so several loops (or processes) can
+	// share the port.
+	ReusePort bool
+}
+
+// BindSockets creates listening sockets bound to addr ("host:port"), one
+// per address the host resolves to (Tornado's bind_sockets): host ""
+// means every interface, IPv4 and IPv6; port 0 picks a free port, and the
+// sockets after the first reuse the first one's. The
 // sockets are non-blocking with SO_REUSEADDR; IPv6 sockets are IPv6-only.
 // On failure it returns the error (errors.Is finds the errno, such as
 // syscall.EADDRINUSE) and leaves nothing open. It touches no loop, so any
 // goroutine may call it; a name is resolved with a blocking lookup.
-func BindSockets(port int, address string, family, backlog int, reusePort bool) ([]int, error) {
+func BindSockets(addr string, cfg BindConfig) ([]int, error) {
+	address, portStr, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, err
+	}
+	port, err := strconv.Atoi(portStr)
+	if err != nil {
+		return nil, &net.AddrError{Err: "invalid port", Addr: addr}
+	}
+	family, backlog, reusePort := cfg.Family, cfg.Backlog, cfg.ReusePort
 	if backlog <= 0 {
 		backlog = DefaultBacklog
 	}

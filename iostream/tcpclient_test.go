@@ -160,7 +160,7 @@ func TestConnectTimeoutWhileResolving(t *testing.T) {
 func TestConnectTimeoutFullBacklog(t *testing.T) {
 	checkFDs(t)
 	l := newLoop(t)
-	fds, err := iostream.BindSockets(0, "127.0.0.1", iostream.FamilyIPv4, 1, false)
+	fds, err := iostream.BindSockets("127.0.0.1:0", iostream.BindConfig{Family: iostream.FamilyIPv4, Backlog: 1})
 	require.NoError(t, err)
 	defer syscall.Close(fds[0])
 	sa, err := unix.Getsockname(fds[0])

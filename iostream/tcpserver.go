@@ -4,7 +4,6 @@ import (
 	"crypto/tls"
 	"log/slog"
 	"net"
-	"strconv"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -93,15 +92,7 @@ func NewTCPServer(loop *ioloop.IOLoop, h Handler, cfg ServerConfig) *TCPServer {
 // same for each socket) and starts accepting. It returns the error of
 // parsing, resolving or binding, with nothing left open. Loop-only.
 func (s *TCPServer) Listen(addr string) error {
-	host, portStr, err := net.SplitHostPort(addr)
-	if err != nil {
-		return err
-	}
-	port, err := strconv.Atoi(portStr)
-	if err != nil {
-		return &net.AddrError{Err: "invalid port", Addr: addr}
-	}
-	fds, err := BindSockets(port, host, FamilyAny, 0, false)
+	fds, err := BindSockets(addr, BindConfig{})
 	if err != nil {
 		return err
 	}
@@ -111,8 +102,8 @@ func (s *TCPServer) Listen(addr string) error {
 // Bind binds sockets as BindSockets does, without accepting yet (bind
 // before dropping privileges, start later); Start starts accepting on
 // them. It returns BindSockets's error. Loop-only.
-func (s *TCPServer) Bind(port int, address string, family, backlog int, reusePort bool) error {
-	fds, err := BindSockets(port, address, family, backlog, reusePort)
+func (s *TCPServer) Bind(addr string, cfg BindConfig) error {
+	fds, err := BindSockets(addr, cfg)
 	if err != nil {
 		return err
 	}

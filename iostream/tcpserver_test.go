@@ -114,7 +114,7 @@ func TestBindThenStart(t *testing.T) {
 	l := newLoop(t)
 	h := &echo{}
 	srv := iostream.NewTCPServer(l, h, iostream.ServerConfig{})
-	require.NoError(t, srv.Bind(0, "127.0.0.1", iostream.FamilyIPv4, 0, false))
+	require.NoError(t, srv.Bind("127.0.0.1:0", iostream.BindConfig{Family: iostream.FamilyIPv4}))
 	addrs := srv.Addrs()
 	require.Len(t, addrs, 1, "Addrs includes bound sockets")
 	require.NoError(t, srv.Start())
@@ -135,7 +135,7 @@ func TestBindThenStart(t *testing.T) {
 // program that scales out); each connection reaches one of them.
 func TestBindSocketsReusePort(t *testing.T) {
 	l := newLoop(t)
-	first, err := iostream.BindSockets(0, "127.0.0.1", iostream.FamilyIPv4, 0, true)
+	first, err := iostream.BindSockets("127.0.0.1:0", iostream.BindConfig{Family: iostream.FamilyIPv4, ReusePort: true})
 	require.NoError(t, err)
 	h1, h2 := &echo{}, &echo{}
 	s1 := iostream.NewTCPServer(l, h1, iostream.ServerConfig{})
@@ -143,9 +143,9 @@ func TestBindSocketsReusePort(t *testing.T) {
 	defer s1.Stop()
 	port := s1.Addrs()[0].(*net.TCPAddr).Port
 
-	_, err = iostream.BindSockets(port, "127.0.0.1", iostream.FamilyIPv4, 0, false)
+	_, err = iostream.BindSockets(net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), iostream.BindConfig{Family: iostream.FamilyIPv4})
 	assert.ErrorIs(t, err, syscall.EADDRINUSE, "without SO_REUSEPORT the port is taken")
-	second, err := iostream.BindSockets(port, "127.0.0.1", iostream.FamilyIPv4, 0, true)
+	second, err := iostream.BindSockets(net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), iostream.BindConfig{Family: iostream.FamilyIPv4, ReusePort: true})
 	require.NoError(t, err)
 	s2 := iostream.NewTCPServer(l, h2, iostream.ServerConfig{})
 	require.NoError(t, s2.AddSockets(second))

@@ -3,11 +3,8 @@ package nethttp
 import (
 	"context"
 	"crypto/tls"
-	"errors"
-	"net"
 	"net/http"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -115,15 +112,7 @@ func listen(addr string, sc *Config) ([]int, error) {
 		}
 		return []int{fd}, nil
 	}
-	host, portStr, err := net.SplitHostPort(addr)
-	if err != nil {
-		return nil, err
-	}
-	port, err := strconv.Atoi(portStr)
-	if err != nil {
-		return nil, errors.New("nethttp: bad port in " + addr)
-	}
-	return iostream.BindSockets(port, host, iostream.FamilyAny, backlog, false)
+	return iostream.BindSockets(addr, iostream.BindConfig{Backlog: backlog})
 }
 
 func orDefaultInt(v, def int) int {
