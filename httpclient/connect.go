@@ -32,7 +32,7 @@ func (f *fetch) connect(key string) {
 			f.fail(transportError("timeout while connecting", ErrTimeout))
 		})
 	}
-	opts := iostream.ConnectOptions{Stream: iostream.Config{MaxBufferSize: c.opts.MaxBufferSize}}
+	opts := iostream.ConnectConfig{Stream: iostream.Config{MaxBufferSize: c.opts.MaxBufferSize}}
 	host, port := t.host, t.port
 	var cf *futureStream
 	switch {
@@ -79,7 +79,7 @@ func proxyPort(req *Request) int {
 // tunnelTo connects to the proxy, asks it for a tunnel to the target with
 // CONNECT, and starts TLS through it. It runs as a coroutine; ending the
 // fetch closes f.tunnel, which fails whatever it awaits.
-func (f *fetch) tunnelTo(co *gen.Co, opts iostream.ConnectOptions, tlsCfg *tls.Config) (*iostream.IOStream, error) {
+func (f *fetch) tunnelTo(co *gen.Co, opts iostream.ConnectConfig, tlsCfg *tls.Config) (*iostream.IOStream, error) {
 	c, req, t := f.c, f.req, f.t
 	cf := c.tcp.Connect(req.ProxyHost, proxyPort(req), opts)
 	f.tunnelConnect = cf

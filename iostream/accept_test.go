@@ -34,7 +34,7 @@ func TestAcceptManyAtOnce(t *testing.T) {
 		client := iostream.NewTCPClient(l, iostream.ClientConfig{})
 		fs := make([]*future.Future[*iostream.IOStream], n)
 		for i := range fs {
-			fs[i] = client.Connect("127.0.0.1", port, iostream.ConnectOptions{})
+			fs[i] = client.Connect("127.0.0.1", port, iostream.ConnectConfig{})
 		}
 		streams, err := gen.Await(co, gen.All(l, fs...))
 		if err != nil {
@@ -73,7 +73,7 @@ func TestMaxConnections(t *testing.T) {
 	run(t, l, func(co *gen.Co) error {
 		var clients []*iostream.IOStream
 		for range 3 {
-			c, err := connect(co, addr, iostream.ConnectOptions{}) // the kernel completes the third
+			c, err := connect(co, addr, iostream.ConnectConfig{}) // the kernel completes the third
 			if err != nil {
 				return err
 			}
@@ -113,7 +113,7 @@ func TestConnectionsCountAndCloseConnections(t *testing.T) {
 	const n = 8
 	run(t, l, func(co *gen.Co) error {
 		for range n {
-			c, err := connect(co, addr, iostream.ConnectOptions{})
+			c, err := connect(co, addr, iostream.ConnectConfig{})
 			if err != nil {
 				return err
 			}

@@ -248,7 +248,7 @@ func TestIdleConnectionCost(t *testing.T) {
 			defer peer.stop()
 			host, portStr, _ := net.SplitHostPort(peer.first)
 			port, _ := strconv.Atoi(portStr)
-			var opts iostream.ConnectOptions
+			var opts iostream.ConnectConfig
 			if mode == "tls" {
 				opts.TLS = &tls.Config{InsecureSkipVerify: true}
 			}

@@ -32,13 +32,13 @@
 // IPv6 against IPv4 ("happy eyeballs") as Tornado does:
 //
 //	client := iostream.NewTCPClient(loop, iostream.ClientConfig{})
-//	stream, err := gen.Await(co, client.Connect("example.com", 443, iostream.ConnectOptions{
+//	stream, err := gen.Await(co, client.Connect("example.com", 443, iostream.ConnectConfig{
 //		TLS:     &tls.Config{NextProtos: []string{"http/1.1"}},
 //		Timeout: 10 * time.Second,
 //	}))
 //
 // TLS uses crypto/tls: ServerConfig.TLS makes a TCPServer hand over each
-// stream once its handshake is done, ConnectOptions.TLS makes Connect
+// stream once its handshake is done, ConnectConfig.TLS makes Connect
 // return one, and StartTLS upgrades an open stream (STARTTLS). A TLS
 // stream has the same API as a plain one, and ConnectionState reports the
 // negotiated protocol and peer certificates.

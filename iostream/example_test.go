@@ -39,7 +39,7 @@ func Example() {
 
 	reply, err := gen.RunSync(loop, func(co *gen.Co) (string, error) {
 		client := iostream.NewTCPClient(loop, iostream.ClientConfig{})
-		s, err := gen.Await(co, client.Connect("127.0.0.1", port, iostream.ConnectOptions{}))
+		s, err := gen.Await(co, client.Connect("127.0.0.1", port, iostream.ConnectConfig{}))
 		if err != nil {
 			return "", err
 		}
@@ -80,7 +80,7 @@ func ExampleIOStream_SetReadHandlerFunc() {
 	gen.RunSync(loop, func(co *gen.Co) (struct{}, error) {
 		c := iostream.NewTCPClient(loop, iostream.ClientConfig{})
 		port := server.Addrs()[0].(*net.TCPAddr).Port
-		s, err := gen.Await(co, c.Connect("127.0.0.1", port, iostream.ConnectOptions{}))
+		s, err := gen.Await(co, c.Connect("127.0.0.1", port, iostream.ConnectConfig{}))
 		if err != nil {
 			return struct{}{}, err
 		}

@@ -71,7 +71,7 @@ func closeLater(t testing.TB, s *iostream.IOStream) {
 }
 
 // connect dials addr ("host:port") with a plain TCPClient.
-func connect(co *gen.Co, addr string, opts iostream.ConnectOptions) (*iostream.IOStream, error) {
+func connect(co *gen.Co, addr string, opts iostream.ConnectConfig) (*iostream.IOStream, error) {
 	host, portStr, _ := net.SplitHostPort(addr)
 	port, _ := strconv.Atoi(portStr)
 	return gen.Await(co, iostream.NewTCPClient(co.Loop(), iostream.ClientConfig{}).Connect(host, port, opts))
@@ -89,7 +89,7 @@ func pair(t testing.TB, co *gen.Co, cfg iostream.Config) (client, server *iostre
 		return nil, nil, err
 	}
 	defer srv.Stop()
-	client, err = connect(co, srv.Addrs()[0].String(), iostream.ConnectOptions{Stream: cfg})
+	client, err = connect(co, srv.Addrs()[0].String(), iostream.ConnectConfig{Stream: cfg})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -112,7 +112,7 @@ func withPeer(t testing.TB, co *gen.Co, cfg iostream.Config) (*iostream.IOStream
 	}
 	defer ln.Close()
 	acc := goFuture(co.Loop(), ln.Accept)
-	s, err := connect(co, ln.Addr().String(), iostream.ConnectOptions{Stream: cfg})
+	s, err := connect(co, ln.Addr().String(), iostream.ConnectConfig{Stream: cfg})
 	if err != nil {
 		return nil, nil, err
 	}

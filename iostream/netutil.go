@@ -17,7 +17,7 @@ import (
 const DefaultBacklog = 128
 
 // Address families, for BindSockets, Resolver.Resolve and
-// ConnectOptions.Family.
+// ConnectConfig.Family.
 const (
 	FamilyAny  = unix.AF_UNSPEC
 	FamilyIPv4 = unix.AF_INET

@@ -133,7 +133,7 @@ func TestTLSInteropGoServer(t *testing.T) {
 		}
 	}()
 	run(t, l, func(co *gen.Co) error {
-		c, err := gen.Await(co, iostream.NewTCPClient(l, iostream.ClientConfig{}).Connect("127.0.0.1", ln.Addr().(*net.TCPAddr).Port, iostream.ConnectOptions{TLS: clientTLS(t)}))
+		c, err := gen.Await(co, iostream.NewTCPClient(l, iostream.ClientConfig{}).Connect("127.0.0.1", ln.Addr().(*net.TCPAddr).Port, iostream.ConnectConfig{TLS: clientTLS(t)}))
 		if err != nil {
 			return err
 		}
@@ -191,7 +191,7 @@ func TestTLSHandshakeTimeout(t *testing.T) {
 			l := newLoop(t)
 			h, srv, port := listenTLS(t, l, iostream.ServerConfig{TLS: serverTLS(t), HandshakeTimeout: 20 * time.Millisecond})
 			run(t, l, func(co *gen.Co) error {
-				c, err := connect(co, "127.0.0.1:"+strconv.Itoa(port), iostream.ConnectOptions{})
+				c, err := connect(co, "127.0.0.1:"+strconv.Itoa(port), iostream.ConnectConfig{})
 				if err != nil {
 					return err
 				}
@@ -211,7 +211,7 @@ func TestTLSServerGetsPlaintext(t *testing.T) {
 	l := newLoop(t)
 	h, srv, port := listenTLS(t, l, iostream.ServerConfig{TLS: serverTLS(t)})
 	run(t, l, func(co *gen.Co) error {
-		c, err := connect(co, "127.0.0.1:"+strconv.Itoa(port), iostream.ConnectOptions{})
+		c, err := connect(co, "127.0.0.1:"+strconv.Itoa(port), iostream.ConnectConfig{})
 		if err != nil {
 			return err
 		}
@@ -248,7 +248,7 @@ func TestTLSConnectTimeoutDuringHandshake(t *testing.T) {
 	})
 	run(t, l, func(co *gen.Co) error {
 		_, err := gen.Await(co, iostream.NewTCPClient(l, iostream.ClientConfig{}).Connect("127.0.0.1", silent.Addr().(*net.TCPAddr).Port,
-			iostream.ConnectOptions{TLS: clientTLS(t), Timeout: 50 * time.Millisecond}))
+			iostream.ConnectConfig{TLS: clientTLS(t), Timeout: 50 * time.Millisecond}))
 		assert.ErrorIs(t, err, ioloop.ErrTimeout)
 		return gen.Sleep(co, 10*time.Millisecond) // the handshake coroutine ends
 	})
@@ -278,7 +278,7 @@ func TestTLSLoopClosedDuringHandshake(t *testing.T) {
 			s = st
 			return st, f
 		})
-		f := client.Connect("127.0.0.1", silent.Addr().(*net.TCPAddr).Port, iostream.ConnectOptions{TLS: clientTLS(t)})
+		f := client.Connect("127.0.0.1", silent.Addr().(*net.TCPAddr).Port, iostream.ConnectConfig{TLS: clientTLS(t)})
 		// Let it connect and park in the handshake, then stop the loop.
 		return struct{}{}, waitFor(co, "parked handshake", func() bool {
 			return s != nil && s.RemoteAddr() != nil && len(conns) > 0 && !f.Done()

@@ -31,9 +31,9 @@ type ClientConfig struct {
 	FallbackDelay time.Duration
 }
 
-// ConnectOptions are the options of one Connect. The zero value makes a
+// ConnectConfig are the options of one Connect. The zero value makes a
 // plain connection with no timeout.
-type ConnectOptions struct {
+type ConnectConfig struct {
 	// Family restricts the addresses tried: FamilyAny (the default),
 	// FamilyIPv4 or FamilyIPv6. With SourceIP set and Family FamilyAny,
 	// only SourceIP's family is tried.
@@ -86,7 +86,7 @@ func NewTCPClient(loop *ioloop.IOLoop, cfg ClientConfig) *TCPClient {
 // syscall.ECONNREFUSED); resolution, timeout (ioloop.ErrTimeout) and
 // handshake errors (see StartTLS) fail it likewise. Cancelling the future
 // abandons the connect and closes what it opened. Loop-only.
-func (c *TCPClient) Connect(host string, port int, opts ConnectOptions) *future.Future[*IOStream] {
+func (c *TCPClient) Connect(host string, port int, opts ConnectConfig) *future.Future[*IOStream] {
 	out := future.New[*IOStream](c.loop)
 	if port < 0 || port > 0xFFFF {
 		out.SetError(&net.AddrError{Err: "invalid port", Addr: strconv.Itoa(port)})
@@ -114,7 +114,7 @@ type connector struct {
 	c      *TCPClient
 	host   string
 	port   int
-	opts   ConnectOptions
+	opts   ConnectConfig
 	out    *future.Future[*IOStream]
 	cancel context.CancelFunc
 

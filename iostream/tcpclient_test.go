@@ -62,7 +62,7 @@ func TestConnectRefused(t *testing.T) {
 	l := newLoop(t)
 	port := freePort(t)
 	run(t, l, func(co *gen.Co) error {
-		_, err := connect(co, "127.0.0.1:"+strconv.Itoa(port), iostream.ConnectOptions{})
+		_, err := connect(co, "127.0.0.1:"+strconv.Itoa(port), iostream.ConnectConfig{})
 		assert.ErrorIs(t, err, syscall.ECONNREFUSED)
 		assert.ErrorIs(t, err, unix.ECONNREFUSED)
 		var oe *net.OpError
@@ -96,7 +96,7 @@ func TestConnectFamiliesAndNames(t *testing.T) {
 			l := newLoop(t)
 			_, port := listenEcho(t, l, tc.listen)
 			run(t, l, func(co *gen.Co) error {
-				c, err := gen.Await(co, iostream.NewTCPClient(l, iostream.ClientConfig{}).Connect(tc.host, port, iostream.ConnectOptions{Family: tc.family}))
+				c, err := gen.Await(co, iostream.NewTCPClient(l, iostream.ClientConfig{}).Connect(tc.host, port, iostream.ConnectConfig{Family: tc.family}))
 				if tc.wantErr != nil {
 					assert.ErrorIs(t, err, tc.wantErr)
 					return nil
@@ -118,7 +118,7 @@ func TestConnectSourceAddress(t *testing.T) {
 	h, port := listenEcho(t, l, "127.0.0.1:0")
 	src := freePort(t)
 	run(t, l, func(co *gen.Co) error {
-		c, err := gen.Await(co, iostream.NewTCPClient(l, iostream.ClientConfig{}).Connect("127.0.0.1", port, iostream.ConnectOptions{
+		c, err := gen.Await(co, iostream.NewTCPClient(l, iostream.ClientConfig{}).Connect("127.0.0.1", port, iostream.ConnectConfig{
 			SourceIP: netip.MustParseAddr("127.0.0.1"), SourcePort: src,
 		}))
 		if err != nil {
@@ -145,7 +145,7 @@ func TestConnectTimeoutWhileResolving(t *testing.T) {
 	}}
 	run(t, l, func(co *gen.Co) error {
 		c := iostream.NewTCPClient(l, iostream.ClientConfig{Resolver: res})
-		_, err := gen.Await(co, c.Connect("slow.example", 80, iostream.ConnectOptions{Timeout: 20 * time.Millisecond}))
+		_, err := gen.Await(co, c.Connect("slow.example", 80, iostream.ConnectConfig{Timeout: 20 * time.Millisecond}))
 		assert.ErrorIs(t, err, ioloop.ErrTimeout)
 		_, err = gen.Await(co, goFuture(l, func() (struct{}, error) {
 			<-gaveUp
@@ -170,7 +170,7 @@ func TestConnectTimeoutFullBacklog(t *testing.T) {
 	run(t, l, func(co *gen.Co) error {
 		client := iostream.NewTCPClient(l, iostream.ClientConfig{})
 		for range 16 {
-			c, err := gen.Await(co, client.Connect("127.0.0.1", port, iostream.ConnectOptions{Timeout: 100 * time.Millisecond}))
+			c, err := gen.Await(co, client.Connect("127.0.0.1", port, iostream.ConnectConfig{Timeout: 100 * time.Millisecond}))
 			if err != nil {
 				assert.ErrorIs(t, err, ioloop.ErrTimeout)
 				timedOut = true
@@ -197,7 +197,7 @@ func TestConnectHappyEyeballsRefusedPrimary(t *testing.T) {
 		c := iostream.NewTCPClient(l, iostream.ClientConfig{Resolver: staticResolver("::1", "127.0.0.1"), FallbackDelay: time.Hour})
 		var tried []string
 		recordDials(c, &tried)
-		s, err := gen.Await(co, c.Connect("dual.example", port, iostream.ConnectOptions{}))
+		s, err := gen.Await(co, c.Connect("dual.example", port, iostream.ConnectConfig{}))
 		if err != nil {
 			return err
 		}
@@ -250,7 +250,7 @@ func TestConnectHappyEyeballsHangingPrimary(t *testing.T) {
 					hanging = s
 					return s, f
 				})
-				s, err := gen.Await(co, c.Connect("dual.example", port, iostream.ConnectOptions{Timeout: tc.timeout}))
+				s, err := gen.Await(co, c.Connect("dual.example", port, iostream.ConnectConfig{Timeout: tc.timeout}))
 				if tc.wantErr != nil {
 					assert.ErrorIs(t, err, tc.wantErr)
 					assert.Equal(t, []string{"::1"}, tried)
@@ -279,7 +279,7 @@ func TestConnectAllFail(t *testing.T) {
 		c := iostream.NewTCPClient(l, iostream.ClientConfig{Resolver: staticResolver("::1", "127.0.0.1")})
 		var tried []string
 		recordDials(c, &tried)
-		_, err := gen.Await(co, c.Connect("dual.example", port, iostream.ConnectOptions{}))
+		_, err := gen.Await(co, c.Connect("dual.example", port, iostream.ConnectConfig{}))
 		assert.ErrorIs(t, err, syscall.ECONNREFUSED)
 		assert.ElementsMatch(t, []string{"::1", "127.0.0.1"}, tried)
 		var oe *net.OpError
@@ -300,7 +300,7 @@ func TestConnectCancel(t *testing.T) {
 		return nil, ctx.Err()
 	}}
 	run(t, l, func(co *gen.Co) error {
-		f := iostream.NewTCPClient(l, iostream.ClientConfig{Resolver: res}).Connect("slow.example", 80, iostream.ConnectOptions{})
+		f := iostream.NewTCPClient(l, iostream.ClientConfig{Resolver: res}).Connect("slow.example", 80, iostream.ConnectConfig{})
 		assert.True(t, f.Cancel())
 		_, err := gen.Await(co, goFuture(l, func() (struct{}, error) {
 			<-gaveUp

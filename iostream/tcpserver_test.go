@@ -84,7 +84,7 @@ func TestListen(t *testing.T) {
 				assert.Equal(t, port, a.(*net.TCPAddr).Port, "every socket on one port")
 			}
 			run(t, l, func(co *gen.Co) error {
-				c, err := connect(co, net.JoinHostPort(tc.dial, strconv.Itoa(port)), iostream.ConnectOptions{})
+				c, err := connect(co, net.JoinHostPort(tc.dial, strconv.Itoa(port)), iostream.ConnectConfig{})
 				if err != nil {
 					return err
 				}
@@ -120,7 +120,7 @@ func TestBindThenStart(t *testing.T) {
 	require.NoError(t, srv.Start())
 	defer srv.Stop()
 	run(t, l, func(co *gen.Co) error {
-		c, err := connect(co, addrs[0].String(), iostream.ConnectOptions{})
+		c, err := connect(co, addrs[0].String(), iostream.ConnectConfig{})
 		if err != nil {
 			return err
 		}
@@ -155,7 +155,7 @@ func TestBindSocketsReusePort(t *testing.T) {
 	const n = 20
 	run(t, l, func(co *gen.Co) error {
 		for i := range n {
-			c, err := connect(co, net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), iostream.ConnectOptions{})
+			c, err := connect(co, net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), iostream.ConnectConfig{})
 			if err != nil {
 				return err
 			}
@@ -228,7 +228,7 @@ func TestStopClosesListeners(t *testing.T) {
 	srv.Stop()
 	assert.Empty(t, srv.Addrs())
 	run(t, l, func(co *gen.Co) error {
-		_, err := connect(co, addr, iostream.ConnectOptions{})
+		_, err := connect(co, addr, iostream.ConnectConfig{})
 		assert.ErrorIs(t, err, syscall.ECONNREFUSED)
 		return nil
 	})

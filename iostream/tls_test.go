@@ -40,7 +40,7 @@ func TestTLSServerAndClient(t *testing.T) {
 	l := newLoop(t)
 	h, _, port := listenTLS(t, l, iostream.ServerConfig{TLS: serverTLS(t)})
 	run(t, l, func(co *gen.Co) error {
-		c, err := gen.Await(co, iostream.NewTCPClient(l, iostream.ClientConfig{}).Connect("localhost", port, iostream.ConnectOptions{TLS: clientTLS(t)}))
+		c, err := gen.Await(co, iostream.NewTCPClient(l, iostream.ClientConfig{}).Connect("localhost", port, iostream.ConnectConfig{TLS: clientTLS(t)}))
 		if err != nil {
 			return err
 		}
@@ -122,7 +122,7 @@ func TestTLSVerificationFailures(t *testing.T) {
 			h, srv, port := listenTLS(t, l, iostream.ServerConfig{TLS: scfg})
 			run(t, l, func(co *gen.Co) error {
 				c := iostream.NewTCPClient(l, iostream.ClientConfig{Resolver: staticResolver("127.0.0.1")})
-				_, err := gen.Await(co, c.Connect(tc.host, port, iostream.ConnectOptions{TLS: tc.client}))
+				_, err := gen.Await(co, c.Connect(tc.host, port, iostream.ConnectConfig{TLS: tc.client}))
 				assert.ErrorIs(t, err, iostream.ErrStreamClosed)
 				tc.check(t, err)
 				return waitFor(co, "server side closed", func() bool { return srv.Connections() == 0 })
@@ -144,7 +144,7 @@ func TestTLSClientCertificate(t *testing.T) {
 	ccfg := clientTLS(t).Clone()
 	ccfg.Certificates = []tls.Certificate{clientCert}
 	run(t, l, func(co *gen.Co) error {
-		c, err := gen.Await(co, iostream.NewTCPClient(l, iostream.ClientConfig{}).Connect("localhost", port, iostream.ConnectOptions{TLS: ccfg}))
+		c, err := gen.Await(co, iostream.NewTCPClient(l, iostream.ClientConfig{}).Connect("localhost", port, iostream.ConnectConfig{TLS: ccfg}))
 		if err != nil {
 			return err
 		}
@@ -177,7 +177,7 @@ func TestTLSSNI(t *testing.T) {
 	run(t, l, func(co *gen.Co) error {
 		client := iostream.NewTCPClient(l, iostream.ClientConfig{Resolver: staticResolver("127.0.0.1")})
 		for _, name := range []string{"a.example", "b.example"} {
-			c, err := gen.Await(co, client.Connect(name, port, iostream.ConnectOptions{TLS: clientTLS(t)}))
+			c, err := gen.Await(co, client.Connect(name, port, iostream.ConnectConfig{TLS: clientTLS(t)}))
 			if err != nil {
 				return err
 			}
@@ -220,7 +220,7 @@ func TestTLSALPN(t *testing.T) {
 			ccfg := clientTLS(t).Clone()
 			ccfg.NextProtos = tc.client
 			run(t, l, func(co *gen.Co) error {
-				c, err := gen.Await(co, iostream.NewTCPClient(l, iostream.ClientConfig{}).Connect("localhost", port, iostream.ConnectOptions{TLS: ccfg}))
+				c, err := gen.Await(co, iostream.NewTCPClient(l, iostream.ClientConfig{}).Connect("localhost", port, iostream.ConnectConfig{TLS: ccfg}))
 				if tc.fails {
 					assert.ErrorIs(t, err, iostream.ErrStreamClosed)
 					return nil

@@ -51,7 +51,7 @@ func withTLSPeer(t testing.TB, co *gen.Co, cfg iostream.Config) (*iostream.IOStr
 		tc.SetDeadline(time.Time{})
 		return tc, nil
 	})
-	s, err := connect(co, "localhost:"+portOf(ln.Addr()), iostream.ConnectOptions{TLS: clientTLS(t), Stream: cfg})
+	s, err := connect(co, "localhost:"+portOf(ln.Addr()), iostream.ConnectConfig{TLS: clientTLS(t), Stream: cfg})
 	if err != nil {
 		return nil, nil, err
 	}
