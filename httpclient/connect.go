@@ -36,6 +36,8 @@ func (f *fetch) connect(key string) {
 	host, port := t.host, t.port
 	var cf *futureStream
 	switch {
+	case req.UnixSocket != "":
+		cf = iostream.ConnectUnix(c.loop, req.UnixSocket, opts.Stream)
 	case req.ProxyHost == "":
 		opts.TLS = tlsCfg
 		cf = c.tcp.Connect(host, port, opts)

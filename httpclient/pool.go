@@ -10,11 +10,14 @@ import (
 func (c *AsyncHTTPClient) poolKey(r *Request, t *target) (string, error) {
 	tlsOpts := t.https && (r.InsecureSkipVerify || r.CACerts != "" || r.RootCAs != nil ||
 		r.ClientCert != "" || r.TLSConfig != nil)
-	if r.ProxyHost == "" && !tlsOpts {
+	if r.ProxyHost == "" && !tlsOpts && r.UnixSocket == "" {
 		return t.key, nil
 	}
 	var b strings.Builder
 	b.WriteString(t.key)
+	if r.UnixSocket != "" {
+		fmt.Fprintf(&b, "|unix=%q", r.UnixSocket)
+	}
 	if r.ProxyHost != "" {
 		fmt.Fprintf(&b, "|proxy=%s:%d:%q:%q", r.ProxyHost, r.ProxyPort, r.ProxyUsername, r.ProxyPassword)
 	}

@@ -87,6 +87,13 @@ type Request struct {
 	NoFollowRedirects bool
 	MaxRedirects      int
 
+	// UnixSocket, if set, is the path of a Unix-domain socket to connect
+	// to instead of the URL's host and port (a Docker daemon, a local
+	// Gornado server on nethttp.Config.UnixSocket): the URL still gives
+	// the path and the Host header, as in http://localhost/v1/info.
+	// Plain HTTP only, and no proxy.
+	UnixSocket string
+
 	// Takeover keeps the connection when the server answers 101
 	// Switching Protocols (the request asked it to with Upgrade): the
 	// fetch succeeds with that response, whose Stream is the connection,
@@ -260,6 +267,9 @@ func (r *Request) resolve(c *AsyncHTTPClient, rawURL string) (target, error) {
 	}
 	if r.Body != nil && r.BodyProducer != nil {
 		return target{}, fmt.Errorf("%w: both Body and BodyProducer", ErrInvalidRequest)
+	}
+	if r.UnixSocket != "" && (t.https || r.ProxyHost != "") {
+		return target{}, fmt.Errorf("%w: a UnixSocket takes plain HTTP and no proxy", ErrInvalidRequest)
 	}
 	if r.Header.Len() > 0 {
 		if err := r.Header.Validate(); err != nil {

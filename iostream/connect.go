@@ -67,6 +67,35 @@ func dial(loop *ioloop.IOLoop, ip netip.Addr, port int, source netip.Addr, sourc
 	return s, f
 }
 
+// ConnectUnix connects to the Unix-domain socket at path and returns a
+// future of the stream (Tornado's IOStream.connect with an AF_UNIX
+// socket). Loop-only.
+func ConnectUnix(loop *ioloop.IOLoop, path string, cfg Config) *future.Future[*IOStream] {
+	f := future.New[*IOStream](loop)
+	fd, err := socket(unix.AF_UNIX, unix.SOCK_STREAM)
+	if err != nil {
+		f.SetError(wrap("socket", err))
+		return f
+	}
+	s, err := newStream(loop, fd, cfg)
+	if err != nil {
+		unix.Close(fd)
+		f.SetError(err)
+		return f
+	}
+	s.connecting = f
+	switch err := unix.Connect(fd, &unix.SockaddrUnix{Name: path}); err {
+	case nil:
+		s.connecting = nil
+		f.SetResult(s)
+	case unix.EINPROGRESS, unix.EINTR, unix.EAGAIN:
+		s.updateInterest()
+	default:
+		s.closeWith(wrap("connect "+path, err))
+	}
+	return f
+}
+
 // finishConnect runs when a connecting socket becomes writable.
 func (s *IOStream) finishConnect() {
 	errno, err := unix.GetsockoptInt(s.fd, unix.SOL_SOCKET, unix.SO_ERROR)
