@@ -177,3 +177,25 @@ func unquotePlus(s string) string {
 	}
 	return string(b)
 }
+
+// URLConcat adds args to the query of rawURL, after the arguments it
+// already has (Tornado's url_concat): URLConcat("/p?a=1", url.Values{"b":
+// {"2"}}) is "/p?a=1&b=2". Repeated names are kept; keys are added in
+// sorted order, each with its values in order. The fragment stays last.
+// It fails only for a URL that does not parse.
+func URLConcat(rawURL string, args url.Values) (string, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return "", err
+	}
+	if len(args) == 0 {
+		return rawURL, nil
+	}
+	extra := args.Encode()
+	if u.RawQuery == "" {
+		u.RawQuery = extra
+	} else {
+		u.RawQuery += "&" + extra
+	}
+	return u.String(), nil
+}

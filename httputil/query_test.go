@@ -113,3 +113,25 @@ func TestParseHeaderParams(t *testing.T) {
 		}
 	}
 }
+
+func TestURLConcat(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		args url.Values
+		want string
+	}{
+		{"http://example.com/foo", url.Values{"c": {"d"}}, "http://example.com/foo?c=d"},
+		{"http://example.com/foo?a=b", url.Values{"c": {"d"}}, "http://example.com/foo?a=b&c=d"},
+		{"http://example.com/foo?a=b", url.Values{"a": {"x", "y"}}, "http://example.com/foo?a=b&a=x&a=y"},
+		{"/p?a=1#frag", url.Values{"b": {"2 3"}}, "/p?a=1&b=2+3#frag"},
+		{"/p?a=1", nil, "/p?a=1"},
+	} {
+		got, err := URLConcat(c.in, c.args)
+		if err != nil || got != c.want {
+			t.Errorf("URLConcat(%q, %v) = %q, %v; want %q", c.in, c.args, got, err, c.want)
+		}
+	}
+	if _, err := URLConcat("http://[::1", nil); err == nil {
+		t.Error("a URL that does not parse is an error")
+	}
+}

@@ -1,12 +1,14 @@
 package web_test
 
 import (
+	"log/slog"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/gornado/gornado/gen"
+	"github.com/gornado/gornado/looptest"
 	"github.com/gornado/gornado/web"
 )
 
@@ -72,4 +74,24 @@ func TestInitAndTypedUser(t *testing.T) {
 	}, web.Config{})
 	_, body := s.Get("/notes/1")
 	assert.Equal(t, "ann: buy milk typed", body)
+}
+
+func TestAddAndRemoveSlash(t *testing.T) {
+	s := serveApp(t, []web.Route{
+		{Pattern: `/docs/?`, Handler: web.AddSlash(web.Make[helloHandler]())},
+		{Pattern: `/page/?`, Handler: web.RemoveSlash(web.Make[helloHandler]())},
+	}, web.Config{})
+	looptest.Logs(s.Loop).Allow(t, slog.LevelWarn, `status=404`)
+	resp, _ := s.Get("/docs?x=1")
+	assert.Equal(t, 301, resp.StatusCode)
+	assert.Equal(t, "/docs/?x=1", resp.Header.Get("Location"))
+	_, body := s.Get("/docs/")
+	assert.Equal(t, "Hello, world", body)
+	resp, _ = s.Get("/page/")
+	assert.Equal(t, 301, resp.StatusCode)
+	assert.Equal(t, "/page", resp.Header.Get("Location"))
+	_, body = s.Get("/page")
+	assert.Equal(t, "Hello, world", body)
+	resp, _ = s.Do("POST", "/docs", "x")
+	assert.Equal(t, 404, resp.StatusCode, "not GET or HEAD: no redirect")
 }

@@ -123,6 +123,7 @@ type RequestHandler struct {
 	flushed    bool    // headers went out
 	finished   bool
 	authMark   bool // made by Authenticated
+	slash      int8 // made by AddSlash (+1) or RemoveSlash (-1)
 	closed     bool // the client went away
 	gz         *gzipState
 	stream     *bodyStream
@@ -284,6 +285,11 @@ func (h *RequestHandler) run(co *gen.Co) error {
 	}
 	if p, ok := h.self.(Preparer); ok {
 		if err := p.Prepare(co); err != nil || h.finished {
+			return err
+		}
+	}
+	if h.slash != 0 {
+		if err := h.fixSlash(); err != nil {
 			return err
 		}
 	}
