@@ -44,6 +44,7 @@ func (l *IOLoop) Close() error {
 	l.pending = nil
 	l.mu.Unlock()
 	l.closed = true
+	l.removeSignalHandlers()
 	l.releaseParked()
 	if l.executor != nil {
 		timeout := l.execTimeout

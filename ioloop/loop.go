@@ -117,6 +117,7 @@ type IOLoop struct {
 
 	wd          *watchdog
 	executor    *Executor
+	sigs        signals
 	execSize    int
 	execTimeout time.Duration
 	closeFDs    bool // Config.CloseHandlerFDs
