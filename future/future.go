@@ -62,7 +62,20 @@ type Future[T any] struct {
 	err       error
 	first     callback[T] // the first done callback, kept inline: most futures have one
 	callbacks []callback[T]
+	origin    string // what the future stands for, for a coroutine dump
 }
+
+// SetOrigin says what the future stands for ("read 4 bytes", "lock",
+// "fetch http://..."): a coroutine parked on it is listed with it by
+// ioloop.IOLoop.Coroutines. The code that makes a future sets it, before
+// handing the future out. It returns f.
+func (f *Future[T]) SetOrigin(what string) *Future[T] {
+	f.origin = what
+	return f
+}
+
+// Origin returns what SetOrigin said, or "".
+func (f *Future[T]) Origin() string { return f.origin }
 
 // New returns a pending future whose done callbacks run on s.
 func New[T any](s Scheduler) *Future[T] {

@@ -24,7 +24,7 @@ func onDone[T any](l *ioloop.IOLoop, f *future.Future[T], fn func()) {
 // slice as All(l, fs...). fs may belong to other loops: their outcomes are
 // gathered on l. Loop-only.
 func All[T any](l *ioloop.IOLoop, fs ...*future.Future[T]) *future.Future[[]T] {
-	out := future.New[[]T](l)
+	out := future.New[[]T](l).SetOrigin("all")
 	left := len(fs)
 	if left == 0 {
 		out.SetResult([]T{})
@@ -74,7 +74,7 @@ func AllMap[K comparable, T any](l *ioloop.IOLoop, fs map[K]*future.Future[T]) *
 // fs completes first. The others are left running. With no futures it
 // never completes. fs may belong to other loops. Loop-only.
 func Any[T any](l *ioloop.IOLoop, fs ...*future.Future[T]) *future.Future[T] {
-	out := future.New[T](l)
+	out := future.New[T](l).SetOrigin("any")
 	for _, f := range fs {
 		onDone(l, f, func() { out.Set(f.Result()) })
 	}
@@ -88,7 +88,7 @@ func WithTimeout[T any](l *ioloop.IOLoop, d time.Duration, f *future.Future[T]) 
 	if f.Done() {
 		return f
 	}
-	out := future.New[T](l)
+	out := future.New[T](l).SetOrigin(withTimeoutOrigin(f))
 	t := l.CallLater(d, func() { out.SetError(ErrTimeout) })
 	onDone(l, f, func() {
 		l.RemoveTimeout(t)
@@ -100,7 +100,15 @@ func WithTimeout[T any](l *ioloop.IOLoop, d time.Duration, f *future.Future[T]) 
 // After returns a future that completes with nil after d: Sleep as a
 // future, for All, Any and WithTimeout. Loop-only.
 func After(l *ioloop.IOLoop, d time.Duration) *future.Future[struct{}] {
-	f := future.New[struct{}](l)
+	f := future.New[struct{}](l).SetOrigin("after")
 	l.CallLater(d, func() { f.SetResult(struct{}{}) })
 	return f
+}
+
+// withTimeoutOrigin names WithTimeout's future after the one it bounds.
+func withTimeoutOrigin[T any](f *future.Future[T]) string {
+	if o := f.Origin(); o != "" {
+		return o + " (with a timeout)"
+	}
+	return "a future (with a timeout)"
 }

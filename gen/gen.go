@@ -120,6 +120,7 @@ func (co *Co) park() error {
 		}
 		co.self.OnDone(co.resumer())
 	}
+	co.w.Since = co.loop.Time()
 	err := co.loop.Suspend(&co.w)
 	if err == nil && co.self != nil && co.self.Done() {
 		// Cancelled while parked, or while the resume was already
@@ -211,6 +212,7 @@ func Await[T any](co *Co, f *future.Future[T]) (T, error) {
 			resume = func() { co.loop.AddCallback(own) }
 		}
 		f.OnDone(resume)
+		co.w.What = f.Origin()
 		if err := co.park(); err != nil {
 			var zero T
 			return zero, err
@@ -244,6 +246,7 @@ func Sleep(co *Co, d time.Duration) error {
 		co.wake = func() { co.loop.AddCallback(resume) }
 	}
 	t := co.loop.CallLater(d, co.wake)
+	co.w.What = "sleep"
 	err := co.park()
 	if err != nil {
 		co.loop.RemoveTimeout(t)
@@ -262,6 +265,7 @@ func Moment(co *Co) error {
 		return ErrCancelled
 	}
 	co.loop.AddCallback(co.resumer())
+	co.w.What = "moment"
 	return co.park()
 }
 

@@ -52,7 +52,7 @@ func (it *WaitIterator[T]) Next(co *Co) (T, error) {
 		return zero, ErrIteratorDone
 	}
 	for len(it.finished) == 0 {
-		it.waiting = future.New[struct{}](it.loop)
+		it.waiting = future.New[struct{}](it.loop).SetOrigin("wait iterator")
 		if _, err := Await(co, it.waiting); err != nil {
 			return zero, err
 		}

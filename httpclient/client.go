@@ -183,6 +183,7 @@ func (c *AsyncHTTPClient) Fetch(r *Request) *future.Future[*Response] {
 	}
 	f := &fetch{c: c, orig: r, req: r, t: t, maxHops: r.maxRedirects()}
 	f.fut.Init(c.loop)
+	f.fut.SetOrigin("fetch")
 	f.start = f.now()
 	fut := &f.fut
 	if ctx := r.Context; ctx != nil && ctx.Err() != nil {

@@ -16,7 +16,7 @@ func RunInExecutor[T any](l *IOLoop, exec *Executor, fn func() (T, error)) *futu
 	if exec == nil {
 		exec = l.Executor()
 	}
-	f := future.New[T](l)
+	f := future.New[T](l).SetOrigin("executor task")
 	l.offloaded.Add(1)
 	err := exec.submit(task{
 		run: func() {

@@ -48,6 +48,11 @@ type runner struct {
 // keeps one per coroutine and passes it to Suspend and Resume. The zero
 // value is ready to use.
 type Waiter struct {
+	// What the coroutine waits for, and since when: package gen sets them
+	// before Suspend, for Coroutines.
+	What  string
+	Since time.Time
+
 	r          *runner
 	prev, next *Waiter
 }
@@ -118,9 +123,7 @@ func (l *IOLoop) trimIdle() {
 
 func (l *IOLoop) runnerMain(r *runner) {
 	defer l.runners.Done()
-	if l.track {
-		r.gid = goid()
-	}
+	r.gid = goid() // for Coroutines' stacks, the watchdog and Debug
 	returned := false
 	defer func() {
 		if !returned {

@@ -74,7 +74,7 @@ func (s *IOStream) ReadUntilClose() *future.Future[[]byte] {
 // as any bytes arrived. buf belongs to the stream until the future is done.
 // Failures are ReadBytes's. Loop-only.
 func (s *IOStream) ReadInto(buf []byte, partial bool) *future.Future[int] {
-	f := future.New[int](s.loop)
+	f := future.New[int](s.loop).SetOrigin("stream read")
 	if s.wantsData() {
 		f.SetError(ErrAlreadyReading)
 		return f
@@ -110,7 +110,7 @@ func (s *IOStream) endRead() readOp {
 }
 
 func (s *IOStream) startRead(op readOp) *future.Future[[]byte] {
-	f := future.New[[]byte](s.loop)
+	f := future.New[[]byte](s.loop).SetOrigin("stream read")
 	if s.wantsData() {
 		f.SetError(ErrAlreadyReading)
 		return f

@@ -87,7 +87,7 @@ func NewTCPClient(loop *ioloop.IOLoop, cfg ClientConfig) *TCPClient {
 // handshake errors (see StartTLS) fail it likewise. Cancelling the future
 // abandons the connect and closes what it opened. Loop-only.
 func (c *TCPClient) Connect(host string, port int, opts ConnectConfig) *future.Future[*IOStream] {
-	out := future.New[*IOStream](c.loop)
+	out := future.New[*IOStream](c.loop).SetOrigin("connect")
 	if port < 0 || port > 0xFFFF {
 		out.SetError(&net.AddrError{Err: "invalid port", Addr: strconv.Itoa(port)})
 		return out

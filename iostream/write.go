@@ -62,7 +62,7 @@ func (s *IOStream) writeFuture() *future.Future[struct{}] {
 		}
 		return q.doneF
 	}
-	f := future.New[struct{}](s.loop)
+	f := future.New[struct{}](s.loop).SetOrigin("stream write")
 	q.waiters = append(q.waiters, writeWaiter{end: q.written + int64(q.size), f: f})
 	return f
 }

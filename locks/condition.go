@@ -38,7 +38,7 @@ func NewCondition(loop *ioloop.IOLoop) *Condition {
 // within timeout; a waiter that timed out, or whose future was cancelled,
 // does not count against a later Notify's n. Loop-only.
 func (c *Condition) Wait(timeout time.Duration) *future.Future[bool] {
-	f := future.New[bool](c.loop)
+	f := future.New[bool](c.loop).SetOrigin("condition")
 	c.waiters.Push(f)
 	waitq.ArmTimeout(c.loop, f, timeout, func() {
 		if f.SetResult(false) {

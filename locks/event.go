@@ -55,7 +55,7 @@ func (e *Event) Wait(timeout time.Duration) *future.Future[struct{}] {
 	if e.value {
 		return future.Resolved(e.loop, struct{}{})
 	}
-	f := future.New[struct{}](e.loop)
+	f := future.New[struct{}](e.loop).SetOrigin("event")
 	e.waiters.Push(f)
 	waitq.ArmTimeout(e.loop, f, timeout, func() {
 		if f.SetError(ioloop.ErrTimeout) {

@@ -34,7 +34,11 @@ func (l *Lock) Locked() bool { return l.sem.Value() == 0 }
 // ioloop.ErrTimeout if the lock is not acquired within timeout; a waiter
 // that timed out, or whose future was cancelled, is skipped. Loop-only.
 func (l *Lock) Acquire(timeout time.Duration) *future.Future[struct{}] {
-	return l.sem.Acquire(timeout)
+	f := l.sem.Acquire(timeout)
+	if !f.Done() {
+		f.SetOrigin("lock")
+	}
+	return f
 }
 
 // Release unlocks the lock, handing it to the longest-waiting Acquire if

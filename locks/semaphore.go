@@ -41,7 +41,7 @@ func (s *Semaphore) Value() int { return s.value }
 // waiter that timed out, or whose future was cancelled, is skipped and
 // takes nothing. Whoever acquired must call Release. Loop-only.
 func (s *Semaphore) Acquire(timeout time.Duration) *future.Future[struct{}] {
-	f := future.New[struct{}](s.loop)
+	f := future.New[struct{}](s.loop).SetOrigin("semaphore")
 	if s.value > 0 {
 		s.value--
 		f.SetResult(struct{}{})

@@ -78,7 +78,7 @@ func (q *Queue[T]) Full() bool { return q.maxsize > 0 && q.items.len() >= q.maxs
 // ioloop.ErrTimeout if there is no room within timeout, and v is not put;
 // cancelling the future also withdraws v. Loop-only.
 func (q *Queue[T]) Put(v T, timeout time.Duration) *future.Future[struct{}] {
-	f := future.New[struct{}](q.loop)
+	f := future.New[struct{}](q.loop).SetOrigin("queue put")
 	if q.PutNowait(v) == nil {
 		f.SetResult(struct{}{})
 		return f
@@ -117,7 +117,7 @@ func (q *Queue[T]) PutNowait(v T) error {
 // comes within timeout; a getter that timed out, or whose future was
 // cancelled, takes no item. Loop-only.
 func (q *Queue[T]) Get(timeout time.Duration) *future.Future[T] {
-	f := future.New[T](q.loop)
+	f := future.New[T](q.loop).SetOrigin("queue get")
 	if v, err := q.GetNowait(); err == nil {
 		f.SetResult(v)
 		return f

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"regexp"
 	"sync"
 
 	"github.com/gornado/gornado/httpserver"
@@ -63,6 +64,9 @@ func NewApplication(routes []Route, settings Config) (*Application, error) {
 		a.settings.StaticURLPrefix = "/static/"
 	}
 	all := append(a.staticRoutes(), routes...)
+	if settings.CoroutinesURL != "" {
+		all = append([]Route{{Pattern: regexp.QuoteMeta(settings.CoroutinesURL), Handler: Make[coroutinesHandler]()}}, all...)
+	}
 	rt, err := newRouter(all)
 	if err != nil {
 		return nil, err

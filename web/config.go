@@ -59,6 +59,14 @@ type Config struct {
 	// compressible content types (Tornado's compress_response).
 	Compress bool
 
+	// CoroutinesURL, if set ("/debug/coroutines", say), serves a text
+	// dump of the coroutines parked on the request's loop, what each
+	// waits for, since when, and its stack (ioloop.IOLoop.DumpCoroutines)
+	// to clients on a loopback address (Request.RemoteIP, so with
+	// Server.XHeaders the client's, not the proxy's); others get 403. Off
+	// by default: it shows code paths.
+	CoroutinesURL string
+
 	// DefaultHandler makes the handler for requests no route matches;
 	// nil answers 404.
 	DefaultHandler func() Handler

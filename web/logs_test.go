@@ -2,11 +2,15 @@ package web_test
 
 import (
 	"log/slog"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/gornado/gornado/gen"
+	"github.com/gornado/gornado/httpserver"
 	"github.com/gornado/gornado/looptest"
 	"github.com/gornado/gornado/web"
 )
@@ -52,4 +56,27 @@ func TestOneRecordPerFailedRequest(t *testing.T) {
 	resp, _ = s.Get("/empty")
 	assert.Equal(t, 204, resp.StatusCode)
 	assert.Empty(t, resp.Header.Get("Content-Type"))
+}
+
+func TestCoroutinesURL(t *testing.T) {
+	s := serveApp(t, []web.Route{
+		{Pattern: `/slow`, Handler: handle(func(h *funcHandler, co *gen.Co) error {
+			if err := gen.Sleep(co, time.Hour); err != nil {
+				return err
+			}
+			return h.Write("late")
+		})},
+	}, web.Config{CoroutinesURL: "/debug/coroutines", Server: httpserver.Config{XHeaders: true}})
+	looptest.Logs(s.Loop).Allow(t, slog.LevelWarn, `status=403`)
+	go s.Client.Get(s.URL + "/slow") // parks on its sleep; ends with the test
+	var body string
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(body, "waiting for sleep"); {
+		require.False(t, time.Now().After(deadline), "the parked handler never showed: %s", body)
+		_, body = s.Get("/debug/coroutines")
+		time.Sleep(time.Millisecond)
+	}
+	assert.Contains(t, body, "1 coroutine(s) parked")
+	assert.Contains(t, body, "logs_test.go", "with the stack where it parked")
+	resp, _ := s.Get("/debug/coroutines", "X-Real-Ip", "203.0.113.7")
+	assert.Equal(t, 403, resp.StatusCode, "not to a client off the machine")
 }
