@@ -1,6 +1,7 @@
 // Command timers shows the loop's timed callbacks and coroutines: a
 // CallLater, a PeriodicCallback, coroutines that Sleep and wait for each
-// other with All, and a blocking function on the executor. It prints what
+// other with All, a blocking function on the executor, and a child
+// process whose output a coroutine reads line by line. It prints what
 // happens as it happens and exits when the work is done (or on Ctrl-C).
 //
 //	go run ./examples/timers
@@ -10,13 +11,15 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
+	"os/exec"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/gornado/gornado/future"
 	"github.com/gornado/gornado/gen"
 	"github.com/gornado/gornado/ioloop"
+	"github.com/gornado/gornado/process"
 )
 
 func main() {
@@ -39,16 +42,8 @@ func run(out io.Writer) error {
 		fmt.Fprintf(out, "%6s  %s\n", elapsed, fmt.Sprintf(format, args...))
 	}
 
-	// Ctrl-C stops the loop; the signal arrives on another goroutine, and
-	// AddCallback is how other goroutines talk to the loop.
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(sigs)
-	go func() {
-		if _, ok := <-sigs; ok {
-			loop.AddCallback(func() { say("interrupted"); loop.Stop() })
-		}
-	}()
+	// Ctrl-C stops the loop: the handler runs on the loop.
+	defer loop.AddSignalHandler(func(os.Signal) { say("interrupted"); loop.Stop() }, os.Interrupt, syscall.SIGTERM)()
 
 	ticks := 0
 	heartbeat := ioloop.NewPeriodicCallback(loop, func() {
@@ -93,6 +88,26 @@ func run(out io.Writer) error {
 			return struct{}{}, err
 		}
 		say("%d primes below 2,000,000", n)
+
+		// A child process, its output read line by line as it comes: the
+		// loop watches the child, no goroutine waits for it.
+		child, err := process.Start(loop, exec.Command("sh", "-c", "for i in 1 2 3; do echo line $i; sleep 0.05; done"),
+			process.Config{Stdout: true})
+		if err != nil {
+			return struct{}{}, err
+		}
+		for {
+			line, err := gen.Await(co, child.Stdout.ReadUntil([]byte("\n"), 1024))
+			if err != nil {
+				break // the end of its output
+			}
+			say("child says %q", strings.TrimSpace(string(line)))
+		}
+		code, err := gen.Await(co, child.WaitForExit(true))
+		if err != nil {
+			return struct{}{}, err
+		}
+		say("child exited with status %d", code)
 		return struct{}{}, gen.Sleep(co, 300*time.Millisecond)
 	}, 0)
 	if err != nil && err != ioloop.ErrStopped {

@@ -22,6 +22,10 @@ func TestTimersExampleRuns(t *testing.T) {
 		"all sleepers done: [slow quick medium]",
 		"computing primes on the executor",
 		"148933 primes below 2,000,000",
+		`child says "line 1"`,
+		`child says "line 2"`,
+		`child says "line 3"`,
+		"child exited with status 0",
 		"done after",
 	}
 	pos := 0

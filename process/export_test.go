@@ -1,0 +1,5 @@
+package process_test
+
+import "os"
+
+func errProcessDone() error { return os.ErrProcessDone }
