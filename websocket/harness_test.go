@@ -1,7 +1,6 @@
 package websocket_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -63,7 +62,7 @@ type server struct {
 	srv   *httpserver.Server
 }
 
-func newServer(t *testing.T, loop *ioloop.IOLoop, cfg websocket.Config, mk func() *peer) *server {
+func newServer(t testing.TB, loop *ioloop.IOLoop, cfg websocket.Config, mk func() *peer, hcfg ...httpserver.Config) *server {
 	t.Helper()
 	sv := &server{}
 	sv.srv = httpserver.New(loop, httpserver.HandlerFunc(func(w *httpserver.Response, r *httpserver.Request) {
@@ -77,7 +76,7 @@ func newServer(t *testing.T, loop *ioloop.IOLoop, cfg websocket.Config, mk func(
 			return
 		}
 		sv.peers = append(sv.peers, p)
-	}), httpserver.Config{})
+	}), append(hcfg, httpserver.Config{})[0])
 	require.NoError(t, sv.srv.Listen("127.0.0.1:0"))
 	sv.addr = sv.srv.Addrs()[0].String()
 	t.Cleanup(func() {
@@ -93,7 +92,7 @@ func newServer(t *testing.T, loop *ioloop.IOLoop, cfg websocket.Config, mk func(
 }
 
 // runServer runs loop on a goroutine of its own until the test ends.
-func runServer(t *testing.T, loop *ioloop.IOLoop) {
+func runServer(t testing.TB, loop *ioloop.IOLoop) {
 	stopped := make(chan struct{})
 	go func() {
 		defer close(stopped)
@@ -111,5 +110,3 @@ func onLoop[T any](loop *ioloop.IOLoop, fn func() T) T {
 	loop.AddCallback(func() { ch <- fn() })
 	return <-ch
 }
-
-var _ = context.Background
