@@ -10,9 +10,10 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 # Debian packages the peers come from: curl, requests and ab drive the
-# servers; python3-tornado runs Tornado servers and AsyncHTTPClient; nginx
+# servers; python3-tornado runs Tornado servers, AsyncHTTPClient and Tornado's
+# websocket peers; python3-websockets the websockets peers; nginx
 # proxies; chromium runs the chat demo as a browser would.
-packages=(curl python3-requests apache2-utils python3-tornado nginx-light chromium)
+packages=(curl python3-requests apache2-utils python3-tornado python3-websockets nginx-light chromium)
 
 installed() {
 	[[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" == "install ok installed" ]]
