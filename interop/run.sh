@@ -11,8 +11,9 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 # The peers, each checked for as the program (or Python module) the tests
 # run, and the Debian package that brings it when missing: curl, requests
-# and ab drive the servers; Tornado runs servers and AsyncHTTPClient;
-# nginx proxies; Chromium runs the chat demo as a browser would.
+# and ab drive the servers; Tornado runs servers, AsyncHTTPClient and
+# Tornado's websocket peers; websockets the websockets peers; nginx
+# proxies; Chromium runs the chat demo as a browser would.
 has() { command -v "$1" >/dev/null 2>&1; }
 has_py() { /usr/bin/python3 -c "import $1" >/dev/null 2>&1; }
 
@@ -21,6 +22,7 @@ has curl || missing+=(curl)
 has_py requests || missing+=(python3-requests)
 has ab || missing+=(apache2-utils)
 has_py tornado || missing+=(python3-tornado)
+has_py websockets || missing+=(python3-websockets)
 has nginx || [[ -x /usr/sbin/nginx ]] || missing+=(nginx)
 has chromium || missing+=(chromium)
 if ((${#missing[@]} > 0)); then
