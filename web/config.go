@@ -7,6 +7,7 @@ import (
 
 	"github.com/gornado/gornado/httpserver"
 	"github.com/gornado/gornado/ioloop"
+	"github.com/gornado/gornado/websocket"
 )
 
 // Config configures an Application, Tornado's application settings.
@@ -81,6 +82,13 @@ type Config struct {
 
 	// Server configures the HTTP servers Listen and ListenAndServe start.
 	Server httpserver.Config
+
+	// WebSocket sets up the connections of WebSocketHandlers: message
+	// limit (10 MiB by default), keepalive pings, close timeout, and the
+	// compression a handler without GetCompressionOptions gets (Tornado's
+	// websocket_max_message_size, websocket_ping_interval,
+	// websocket_ping_timeout).
+	WebSocket websocket.Config
 
 	// Loop, if set, is the loop ServeHTTP runs native handlers on (you
 	// start and close it); nil makes the application start one of its
