@@ -24,7 +24,10 @@
 #
 # Environment: ROUNDS (3: rounds of the pinned mode), SHARED_ROUNDS (1:
 # rounds of the shared mode, run within the first ones), MODES ("pinned
-# shared"), SERVERS (all), DURATION (10s), WARMUP (2s), CONNS ("50 1000").
+# shared"), SERVERS (all), DURATION (10s), WARMUP (2s), CONNS ("50 1000"),
+# BASELINE (a git revision: its Gornado servers run too, as
+# "gornado (1 loop) @<rev>" and "gornado (2 loops) @<rev>", so a change is
+# measured before and after in one run; see lib/common.sh).
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -98,7 +101,7 @@ for round in $(seq "$ROUNDS"); do
 		n=${#server_list[@]}
 		for i in $(seq 0 $((n - 1))); do
 			name=${server_list[$(((i + round - 1) % n))]}
-			[ "$mode" = pinned ] && [ "$name" = gornado2 ] && continue
+			[ "$mode" = pinned ] && [ "${name%_base}" = gornado2 ] && continue
 			log "round $round, $mode: $name"
 			run_one "$mode" "$name"
 		done
@@ -108,8 +111,12 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # The report.
 med() { median ${RPS[$1]:-}; }
+commit=$(git -C "$BENCH_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)
+dirty=""
+[ -n "$(git -C "$BENCH_DIR/.." status --porcelain -- . 2>/dev/null)" ] && dirty=" (with uncommitted changes in the tree)"
 echo "## Plaintext throughput ($(date -u +%Y-%m-%dT%H:%MZ))"
 echo
+echo "- Command: \`${BASELINE:+BASELINE=$BASELINE }ROUNDS=$ROUNDS SHARED_ROUNDS=$SHARED_ROUNDS MODES=\"$MODES\" DURATION=$DURATION WARMUP=$WARMUP bash bench/http.sh\`; commit \`$commit\`$dirty"
 machine_info
 echo "- Load average before/after: $LOAD_BEFORE / $LOAD_AFTER; the run took $(($(date +%s) - START)) s"
 echo "- wrk -t1 -c50 -d$DURATION, then -t1 -c1000 -d$DURATION, after a $WARMUP warm-up at c50"

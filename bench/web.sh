@@ -26,7 +26,9 @@
 #
 # Environment: ROUNDS (3), SERVERS ("gornado_web nethttp_web tornado_web
 # gornado"), ENDPOINTS ("plaintext json template"), DURATION (10s),
-# WARMUP (2s), CONNS (50).
+# WARMUP (2s), CONNS (50), BASELINE (a git revision: its gornado_web and
+# bare gornado run too, labelled "@<rev>", for a before/after in one run;
+# see lib/common.sh).
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -35,20 +37,25 @@ source "$BENCH_DIR/lib/common.sh"
 
 ROUNDS=${ROUNDS:-3}
 WEB_SERVERS="gornado_web nethttp_web tornado_web gornado"
+if [ -n "$BASELINE" ]; then
+	WEB_SERVERS="gornado_web gornado_web_base nethttp_web tornado_web gornado gornado_base"
+fi
 SERVERS=${SERVERS:-$WEB_SERVERS}
 ENDPOINTS=${ENDPOINTS:-plaintext json template}
 DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-2s}
 CONNS=${CONNS:-50}
 
-PORT+=([gornado_web]=18091 [nethttp_web]=18093 [tornado_web]=18097)
-LABEL+=([gornado_web]="gornado web" [nethttp_web]="net/http (+json, html/template)" [tornado_web]="tornado web" [gornado]="gornado bare httpserver")
+PORT+=([gornado_web]=18091 [nethttp_web]=18093 [tornado_web]=18097 [gornado_web_base]=18092)
+LABEL+=([gornado_web]="gornado web" [nethttp_web]="net/http (+json, html/template)" [tornado_web]="tornado web" [gornado]="gornado bare httpserver"
+	[gornado_web_base]="gornado web @$BASE_TAG" [gornado_base]="gornado bare httpserver @$BASE_TAG")
 
 # The web servers join common.sh's; the rest is as http.sh starts them.
 eval "common_$(declare -f server_cmd)"
 server_cmd() {
 	case $1 in
 	gornado_web | nethttp_web) CMD=("$BIN/$1" -addr "$2") ;;
+	gornado_web_base) CMD=("$BIN/base/gornado_web" -addr "$2") ;;
 	tornado_web) CMD=("$TORNADO_PY" "$BENCH_DIR/servers/tornado_web.py" --addr "$2") ;;
 	*) common_server_cmd "$@" ;;
 	esac
@@ -57,7 +64,7 @@ server_cmd() {
 # url NAME ENDPOINT: the bare server answers every path alike; it is
 # measured on /plaintext only.
 url() { echo "http://127.0.0.1:${PORT[$1]}/$2"; }
-serves() { [ "$1" != gornado ] || [ "$2" = plaintext ]; }
+serves() { [ "${1%_base}" != gornado ] || [ "$2" = plaintext ]; }
 
 ensure_tools
 raise_nofile
@@ -65,6 +72,7 @@ BIN=$(mktemp -d /tmp/gornado-bench.XXXXXX)
 trap cleanup EXIT
 log "building servers into $BIN"
 (cd "$BENCH_DIR" && go build -o "$BIN/" ./servers/gornado ./servers/gornado_web ./servers/nethttp_web)
+build_baseline gornado gornado_web
 
 # wrk_run CONNS DURATION URL: prints "req/s errors requests" (errors:
 # wrk's socket errors plus non-2xx responses).
@@ -137,7 +145,7 @@ dirty=""
 [ -n "$(git -C "$BENCH_DIR/.." status --porcelain -- . 2>/dev/null)" ] && dirty=" (with uncommitted changes in the tree)"
 echo "## Web framework throughput ($(date -u +%Y-%m-%dT%H:%MZ))"
 echo
-echo "- Command: \`ROUNDS=$ROUNDS DURATION=$DURATION WARMUP=$WARMUP bash bench/web.sh\`; commit \`$commit\`$dirty"
+echo "- Command: \`${BASELINE:+BASELINE=$BASELINE }ROUNDS=$ROUNDS DURATION=$DURATION WARMUP=$WARMUP bash bench/web.sh\`; commit \`$commit\`$dirty"
 machine_info
 echo "- Load average before/after: $LOAD_BEFORE / $LOAD_AFTER; the run took $(($(date +%s) - START)) s"
 echo "- Pinned: each server on CPU 0 (taskset, Go servers GOMAXPROCS=1), wrk -t1 -c$CONNS -d$DURATION on CPU 1, after a $WARMUP warm-up per endpoint"
@@ -168,7 +176,9 @@ echo
 printf '|---|'
 for ep in $ENDPOINTS; do printf -- '---:|'; done
 echo
-for peer in nethttp_web tornado_web; do
+peers="nethttp_web tornado_web"
+[ -n "$BASELINE" ] && peers="gornado_web_base $peers"
+for peer in $peers; do
 	printf '| %s |' "${LABEL[$peer]}"
 	for ep in $ENDPOINTS; do printf ' %s |' "$(ratio "$(med "gornado_web,$ep")" "$(med "$peer,$ep")")"; done
 	echo
@@ -180,6 +190,15 @@ if [ -n "$g" ] && [ -n "$b" ]; then
 	verdict=$(awk -v a="$g" -v b="$b" 'BEGIN { r = a / b; printf "%.2f (%s)", r, (r >= 0.85 ? "met" : "missed") }')
 fi
 echo "Framework overhead: gornado web /plaintext ÷ bare gornado plaintext = **$verdict**, target ≥ 0.85."
+if [ -n "$BASELINE" ]; then
+	g=$(med "gornado_web_base,plaintext") b=$(med "gornado_base,plaintext")
+	verdict="—"
+	if [ -n "$g" ] && [ -n "$b" ]; then
+		verdict=$(awk -v a="$g" -v b="$b" 'BEGIN { r = a / b; printf "%.2f (%s)", r, (r >= 0.85 ? "met" : "missed") }')
+	fi
+	echo
+	echo "The same at $BASE_TAG (before): gornado web @$BASE_TAG /plaintext ÷ bare gornado @$BASE_TAG = **$verdict**. After ÷ before, bare server /plaintext: $(ratio "$(med "gornado,plaintext")" "$b")."
+fi
 if [ "$ROUNDS" -gt 1 ]; then
 	echo
 	echo "The same ratio per round: $(for r in $(seq "$ROUNDS"); do

@@ -14,6 +14,46 @@ declare -A LABEL=([gornado]="gornado (1 loop)" [gornado2]="gornado (2 loops)" [n
 
 TORNADO_PY=/usr/bin/python3
 
+# BASELINE=<rev> (any git revision) adds the Gornado servers of that
+# revision, built from a temporary worktree of it, as extra servers in the
+# same run: gornado_base and gornado2_base here, gornado_web_base in
+# web.sh, labelled "...@<rev>". BASE_TAG is the short revision.
+BASELINE=${BASELINE:-}
+BASE_TAG="" BASE_WT=""
+if [ -n "$BASELINE" ]; then
+	BASE_TAG=$(git -C "$BENCH_DIR" rev-parse --short "$BASELINE^{commit}") || {
+		log "BASELINE=$BASELINE is not a revision of this repository"
+		exit 2
+	}
+	ALL_SERVERS="gornado gornado_base gornado2 gornado2_base nethttp fasthttp nbhttp gnet tornado"
+	PORT+=([gornado_base]=18088 [gornado2_base]=18089)
+	LABEL+=([gornado_base]="gornado (1 loop) @$BASE_TAG" [gornado2_base]="gornado (2 loops) @$BASE_TAG")
+fi
+
+# build_baseline PKG...: with BASELINE set, checks the revision out into a
+# temporary worktree (git worktree add --detach), builds its
+# bench/servers/PKG into $BIN/base/, and removes the worktree again (cleanup
+# removes it too if the build fails).
+build_baseline() {
+	[ -n "$BASELINE" ] || return 0
+	local pkg pkgs=()
+	BASE_WT=$(mktemp -d /tmp/gornado-baseline.XXXXXX)
+	log "building $* of $BASE_TAG (worktree $BASE_WT) into $BIN/base"
+	git -C "$BENCH_DIR" worktree add --quiet --detach "$BASE_WT" "$BASE_TAG" >&2
+	for pkg in "$@"; do pkgs+=("./servers/$pkg"); done
+	mkdir -p "$BIN/base"
+	(cd "$BASE_WT/bench" && go build -o "$BIN/base/" "${pkgs[@]}")
+	remove_baseline
+}
+
+remove_baseline() {
+	if [ -n "$BASE_WT" ]; then
+		git -C "$BENCH_DIR" worktree remove --force "$BASE_WT" 2>/dev/null || rm -rf "$BASE_WT"
+		git -C "$BENCH_DIR" worktree prune 2>/dev/null || true
+		BASE_WT=""
+	fi
+}
+
 ensure_tools() {
 	local updated=0
 	apt_install() {
@@ -45,6 +85,7 @@ build_servers() {
 	log "building servers into $BIN"
 	(cd "$BENCH_DIR" && go build -o "$BIN/" ./servers/gornado ./servers/nethttp ./servers/fasthttp \
 		./servers/nbhttp ./servers/gnet ./idle)
+	build_baseline gornado
 }
 
 # server_cmd NAME ADDR prints nothing; it sets the array CMD to the command.
@@ -53,6 +94,8 @@ server_cmd() {
 	case $name in
 	gornado) CMD=("$BIN/gornado" -addr "$addr" -loops 1 ${GORNADO_FLAGS:-}) ;;
 	gornado2) CMD=("$BIN/gornado" -addr "$addr" -loops 2 ${GORNADO_FLAGS:-}) ;;
+	gornado_base) CMD=("$BIN/base/gornado" -addr "$addr" -loops 1) ;;
+	gornado2_base) CMD=("$BIN/base/gornado" -addr "$addr" -loops 2) ;;
 	nethttp | fasthttp | nbhttp | gnet) CMD=("$BIN/$name" -addr "$addr") ;;
 	tornado) CMD=("$TORNADO_PY" "$BENCH_DIR/servers/tornado_hello.py" --addr "$addr") ;;
 	*)
@@ -74,11 +117,25 @@ wait_port() {
 	return 1
 }
 
+# wait_other_wrk: the machine is shared; while a wrk not started by this
+# script runs (none of ours is running when a server starts), wait for it,
+# up to 10 minutes.
+wait_other_wrk() {
+	local i
+	for i in $(seq 600); do
+		pgrep -x wrk >/dev/null || return 0
+		[ "$i" = 1 ] && log "another wrk is running ($(pgrep -ax wrk | head -1)); waiting for it"
+		sleep 1
+	done
+	log "WARNING: another wrk still runs after 10 minutes; going on"
+}
+
 # start_server NAME [PREFIX...]: starts NAME on its port, behind the given
 # command prefix (taskset, env), and sets SERVER_PID.
 start_server() {
 	local name=$1
 	shift
+	wait_other_wrk
 	local addr="127.0.0.1:${PORT[$name]}"
 	server_cmd "$name" "$addr"
 	"$@" "${CMD[@]}" >"$BIN/$name.log" 2>&1 &
@@ -138,5 +195,6 @@ cleanup() {
 			wait "$pid" 2>/dev/null || true
 		fi
 	done
+	remove_baseline
 	[ -n "${BIN:-}" ] && rm -rf "$BIN"
 }
