@@ -71,7 +71,7 @@
 // and call RequestHandler.Locale, or use _ in templates:
 //
 //	<h1>{{_ "Welcome"}}</h1>
-//	<p>{{_ "%(n)d new message" "%(n)d new messages" .Count}}</p>
+//	<p>{{printf (_ "%d new message" "%d new messages" .Count) .Count}}</p>
 //
 // # Dates, lists and numbers
 //
