@@ -38,7 +38,8 @@ type DateOptions struct {
 // locales a 24-hour one ("13:00"), as Tornado. A date less than a minute
 // in the future counts as now (clocks drift); one further ahead is
 // written in full. Minutes and hours are rounded half to even, as
-// Python's round.
+// Python's round. The clock shown is the reader's, o.GMTOffset from UTC,
+// not t's own time zone: t is an instant.
 func (l *Locale) FormatDate(t time.Time, o DateOptions) string {
 	now := o.Now
 	if now.IsZero() {

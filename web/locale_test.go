@@ -124,3 +124,17 @@ func TestTemplateTranslate(t *testing.T) {
 	resp, _ := s.Get("/?page=bad.html")
 	assert.Equal(t, 500, resp.StatusCode, "_ with a plural and no count")
 }
+
+// wrongLocaleHandler's GetUserLocale has a signature the application
+// never calls.
+type wrongLocaleHandler struct{ web.RequestHandler }
+
+func (h *wrongLocaleHandler) GetUserLocale() string { return "fr" }
+
+func (h *wrongLocaleHandler) Get(co *gen.Co) error { return nil }
+
+func TestGetUserLocaleSignatureChecked(t *testing.T) {
+	_, err := web.NewApplication([]web.Route{{Pattern: `/`, Handler: web.Make[wrongLocaleHandler]()}}, web.Config{})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "GetUserLocale")
+}
