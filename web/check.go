@@ -27,6 +27,7 @@ var hooks = []struct {
 	{"SupportedMethods", reflect.TypeFor[MethodLister]()},
 	{"CheckXSRFCookie", reflect.TypeFor[XSRFChecker]()},
 	{"GetCurrentUser", reflect.TypeFor[CurrentUserGetter]()},
+	{"GetUserLocale", reflect.TypeFor[UserLocaleGetter]()},
 	{"WriteError", reflect.TypeFor[ErrorWriter]()},
 	{"DataReceived", reflect.TypeFor[BodyStreamer]()},
 	{"ComputeETag", reflect.TypeFor[ETagComputer]()},

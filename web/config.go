@@ -7,6 +7,7 @@ import (
 
 	"github.com/gornado/gornado/httpserver"
 	"github.com/gornado/gornado/ioloop"
+	"github.com/gornado/gornado/locale"
 	"github.com/gornado/gornado/websocket"
 )
 
@@ -46,8 +47,12 @@ type Config struct {
 	TemplatePath string
 	TemplateFS   fs.FS
 	// TemplateFuncs are added to every template, beside static_url,
-	// reverse_url, xsrf_form_html and current_user.
+	// reverse_url, xsrf_form_html, current_user, _ and locale.
 	TemplateFuncs template.FuncMap
+
+	// Translations are the languages RequestHandler.Locale chooses
+	// among (locale.LoadCSV, locale.LoadGettext); nil is English only.
+	Translations *locale.Translations
 
 	// StaticPath is the directory served under StaticURLPrefix (default
 	// "/static/") by a StaticFileHandler; StaticFS, if set, is used

@@ -51,7 +51,8 @@
 // Output: SetStatus, SetHeader, Write (bytes, strings, or JSON), Flush
 // (a future, for streaming), Finish, Redirect, Render (html/template).
 // Cookies, plain and signed (Tornado's format). XSRF tokens. CurrentUser.
-// ETags with 304s, gzip (Config.Compress), a streamed request body
+// Locale, the reader's language (package locale, Config.Translations,
+// GetUserLocale), and _ in templates to translate. ETags with 304s, gzip (Config.Compress), a streamed request body
 // (BodyStreamer).
 //
 // # Serving

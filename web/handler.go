@@ -9,6 +9,7 @@ import (
 	"github.com/gornado/gornado/gen"
 	"github.com/gornado/gornado/httputil"
 	"github.com/gornado/gornado/ioloop"
+	"github.com/gornado/gornado/locale"
 )
 
 // Handler is what a Route makes for each request: a struct of yours that
@@ -132,6 +133,7 @@ type RequestHandler struct {
 	xsrfToken  string
 	errNote    string // a client error's reason, for the access log
 	newCookies []newCookie
+	loc        *locale.Locale // chosen by Locale
 }
 
 func (h *RequestHandler) requestHandler() *RequestHandler { return h }

@@ -26,9 +26,10 @@ import (
 //	index.html: {{template "base.html" .}}{{define "content"}}<p>{{.Msg}}</p>{{end}}
 //
 // Besides Config.TemplateFuncs, templates may call static_url "path",
-// reverse_url "name" args..., xsrf_form_html, xsrf_token and
-// current_user. Parsed templates are cached; in Debug mode they are read
-// from disk again on every render. An error (a missing template, a
+// reverse_url "name" args..., xsrf_form_html, xsrf_token, current_user,
+// _ "message" or _ "singular" "plural" count (translated with the
+// request's Locale), and locale (the Locale). Parsed templates are
+// cached; in Debug mode they are read from disk again on every render. An error (a missing template, a
 // parse or execution error) writes nothing and returns a 500 *HTTPError
 // carrying the message, which the debug error page shows.
 func (h *RequestHandler) Render(name string, data any) error {
@@ -192,6 +193,9 @@ func (a *Application) templateFuncs(lt *loopTemplates) template.FuncMap {
 		},
 		"xsrf_token":   func() string { return lt.cur.XSRFToken() },
 		"current_user": func() any { return lt.cur.CurrentUser() },
+	}
+	for k, v := range localeFuncs(lt) {
+		fm[k] = v
 	}
 	for k, v := range a.settings.TemplateFuncs {
 		fm[k] = v
