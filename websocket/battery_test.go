@@ -71,6 +71,15 @@ func TestBatteryFraming(t *testing.T) { // Autobahn 1.x
 		for range 50 {
 			r.expect(fBinary, []byte("x"))
 		}
+	}}, rawCase{"length 5 in 16 bits: 1002", func(r *raw) {
+		// RFC 6455 §5.2: the shortest encoding of the length MUST be used.
+		// A zero masking key leaves the payload as it is.
+		r.send(append([]byte{fText, 0x80 | 126, 0, 5, 0, 0, 0, 0}, "hello"...))
+		r.expectClose(1002)
+	}}, rawCase{"length 200 in 64 bits: 1002", func(r *raw) {
+		b := []byte{fBinary, 0x80 | 127, 0, 0, 0, 0, 0, 0, 0, 200, 0, 0, 0, 0}
+		r.send(append(b, make([]byte, 200)...))
+		r.expectClose(1002)
 	}})
 	runBattery(t, websocket.Config{}, "", cases)
 }

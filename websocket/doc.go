@@ -42,7 +42,8 @@
 // Messages may come fragmented, with control frames between fragments,
 // and go out fragmented with Config.FragmentSize. The connection fails
 // (a close frame with the code, then the TCP connection closes) with
-// 1002 for reserved bits or opcodes, a fragmented or oversized control
+// 1002 for reserved bits or opcodes, a length not in its shortest
+// encoding, a fragmented or oversized control
 // frame, a continuation out of place, an unmasked frame from a client or
 // a masked one from a server, or a close frame with a bad code; 1007 for
 // text (whole or across fragments, checked as each fragment arrives) or

@@ -40,8 +40,10 @@ func (h *header) op() byte      { return h.first & 0x0f }
 func (h *header) control() bool { return h.first&0x08 != 0 }
 
 // parseHeader reads a frame header from the front of b and returns its
-// size, or 0 if b does not hold all of it yet. The only error is a 64-bit
-// length with its top bit set (RFC 6455 §5.2); the caller checks the rest.
+// size, or 0 if b does not hold all of it yet. The errors are those of the
+// length's encoding (RFC 6455 §5.2): a 64-bit length with its top bit
+// set, or a length not in its shortest form (126 sent in 8 bytes, say),
+// which the RFC says MUST NOT be sent; the caller checks the rest.
 func parseHeader(b []byte) (h header, n int, ok bool) {
 	if len(b) < 2 {
 		return h, 0, true
@@ -55,13 +57,16 @@ func parseHeader(b []byte) (h header, n int, ok bool) {
 			return h, 0, true
 		}
 		h.length = uint64(binary.BigEndian.Uint16(b[2:]))
+		if h.length <= 125 {
+			return h, 0, false
+		}
 		n = 4
 	case 127:
 		if len(b) < 10 {
 			return h, 0, true
 		}
 		h.length = binary.BigEndian.Uint64(b[2:])
-		if h.length > math.MaxInt64 {
+		if h.length > math.MaxInt64 || h.length <= math.MaxUint16 {
 			return h, 0, false
 		}
 		n = 10
