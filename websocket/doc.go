@@ -43,9 +43,9 @@
 // and go out fragmented with Config.FragmentSize. The connection fails
 // (a close frame with the code, then the TCP connection closes) with
 // 1002 for reserved bits or opcodes, a length not in its shortest
-// encoding, a fragmented or oversized control
-// frame, a continuation out of place, an unmasked frame from a client or
-// a masked one from a server, or a close frame with a bad code; 1007 for
+// encoding, a fragmented or oversized control frame, a continuation out
+// of place, an unmasked frame from a client or a masked one from a
+// server, or a close frame with a bad code; 1007 for
 // text (whole or across fragments, checked as each fragment arrives) or
 // a close reason that is not UTF-8, and for compressed data that does
 // not inflate; 1009 for a message over Config.MaxMessageSize (Tornado's
