@@ -6,9 +6,9 @@ import (
 	"time"
 )
 
-// DateOptions says how FormatDate writes a date. The zero value is
+// DateConfig says how FormatDate writes a date. The zero value is
 // Tornado's default: relative to the present, in UTC.
-type DateOptions struct {
+type DateConfig struct {
 	// Now is the present the date is relative to; zero means
 	// time.Now(). Tests set it.
 	Now time.Time
@@ -40,7 +40,7 @@ type DateOptions struct {
 // written in full. Minutes and hours are rounded half to even, as
 // Python's round. The clock shown is the reader's, o.GMTOffset from UTC,
 // not t's own time zone: t is an instant.
-func (l *Locale) FormatDate(t time.Time, o DateOptions) string {
+func (l *Locale) FormatDate(t time.Time, o DateConfig) string {
 	now := o.Now
 	if now.IsZero() {
 		now = time.Now()
@@ -133,7 +133,7 @@ func weekday(t time.Time) int { return (int(t.Weekday()) + 6) % 7 }
 
 // FormatDay writes t's day, "Monday, January 22", or "January 22"
 // without the day of the week (dow false), translated through the
-// locale (Tornado's format_day). gmtOffset is as DateOptions.GMTOffset.
+// locale (Tornado's format_day). gmtOffset is as DateConfig.GMTOffset.
 func (l *Locale) FormatDay(t time.Time, gmtOffset int, dow bool) string {
 	local := t.UTC().Add(-time.Duration(gmtOffset) * time.Minute)
 	args := map[string]any{

@@ -78,9 +78,9 @@
 // FormatDate writes dates as Tornado does, relative to now for recent
 // ones ("3 minutes ago", "yesterday at 1:00 pm", "Monday at 1:00 pm",
 // "January 22 at 1:00 pm", "January 22, 2020 at 1:00 pm"), in the
-// reader's time zone when you know it (DateOptions.GMTOffset):
+// reader's time zone when you know it (DateConfig.GMTOffset):
 //
-//	l.FormatDate(comment.Posted, locale.DateOptions{GMTOffset: user.TZOffset})
+//	l.FormatDate(comment.Posted, locale.DateConfig{GMTOffset: user.TZOffset})
 //
 // FormatDay writes "Monday, January 22", List "A, B and C" and
 // FriendlyNumber "1,234,567".

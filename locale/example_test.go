@@ -42,9 +42,9 @@ func ExampleLocale_FormatDate() {
 	en := locale.Get("en_US")
 	now := time.Date(2024, 3, 15, 18, 0, 0, 0, time.UTC)
 	for _, ago := range []time.Duration{3 * time.Minute, 2 * time.Hour, 24 * time.Hour, 72 * time.Hour, 40 * 24 * time.Hour} {
-		fmt.Println(en.FormatDate(now.Add(-ago), locale.DateOptions{Now: now}))
+		fmt.Println(en.FormatDate(now.Add(-ago), locale.DateConfig{Now: now}))
 	}
-	fmt.Println(en.FormatDate(now.AddDate(-2, 0, 0), locale.DateOptions{Now: now, Shorter: true}))
+	fmt.Println(en.FormatDate(now.AddDate(-2, 0, 0), locale.DateConfig{Now: now, Shorter: true}))
 	// Output:
 	// 3 minutes ago
 	// 2 hours ago

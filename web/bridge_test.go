@@ -53,8 +53,8 @@ func (h *bridgeStream) Get(co *gen.Co) error {
 type bridgeCookies struct{ web.RequestHandler }
 
 func (h *bridgeCookies) Get(co *gen.Co) error {
-	h.SetCookie("a", "1", web.CookieOptions{})
-	h.SetCookie("b", "2", web.CookieOptions{})
+	h.SetCookie("a", "1", web.CookieConfig{})
+	h.SetCookie("b", "2", web.CookieConfig{})
 	return h.Write("seen=" + h.GetCookie("c", "none"))
 }
 

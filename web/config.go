@@ -40,7 +40,7 @@ type Config struct {
 	XSRFCookies bool
 	// XSRFCookieOptions sets the attributes of the _xsrf cookie (Path,
 	// Domain, Secure, SameSite...).
-	XSRFCookieOptions CookieOptions
+	XSRFCookieOptions CookieConfig
 
 	// TemplatePath is the directory Render loads templates from;
 	// TemplateFS, if set, is used instead of the disk.

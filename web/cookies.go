@@ -13,10 +13,10 @@ import (
 	"github.com/gornado/gornado/httputil"
 )
 
-// CookieOptions are a cookie's attributes. Path defaults to "/". Expires,
+// CookieConfig are a cookie's attributes. Path defaults to "/". Expires,
 // ExpiresDays and MaxAge (seconds) are alternatives; with none the cookie
 // lasts the browser session.
-type CookieOptions struct {
+type CookieConfig struct {
 	Path        string
 	Domain      string
 	Expires     time.Time
@@ -49,7 +49,7 @@ func (h *RequestHandler) GetCookie(name, def string) string {
 // Set-Cookie header; encode arbitrary data (or use SetSignedCookie, which
 // does) first. Setting the same name again replaces the earlier cookie.
 // Cookies survive SendError's reset of the headers, as in Tornado.
-func (h *RequestHandler) SetCookie(name, value string, o CookieOptions) error {
+func (h *RequestHandler) SetCookie(name, value string, o CookieConfig) error {
 	c := httputil.Cookie{Name: name, Value: value, Path: o.Path, Domain: o.Domain,
 		Expires: o.Expires, MaxAge: o.MaxAge, Secure: o.Secure, HttpOnly: o.HttpOnly, SameSite: o.SameSite}
 	if c.Path == "" {
@@ -86,7 +86,7 @@ func (h *RequestHandler) addCookieHeaders() {
 
 // ClearCookie deletes a cookie in the browser: it sets it empty and
 // expired. Path and Domain must be those it was set with.
-func (h *RequestHandler) ClearCookie(name string, o CookieOptions) {
+func (h *RequestHandler) ClearCookie(name string, o CookieConfig) {
 	o.Expires = h.loop.Time().Add(-365 * 24 * time.Hour)
 	o.ExpiresDays = 0
 	o.MaxAge = -1
@@ -94,7 +94,7 @@ func (h *RequestHandler) ClearCookie(name string, o CookieOptions) {
 }
 
 // ClearAllCookies deletes every cookie the request sent.
-func (h *RequestHandler) ClearAllCookies(o CookieOptions) {
+func (h *RequestHandler) ClearAllCookies(o CookieConfig) {
 	for name := range h.Request.Cookies() {
 		h.ClearCookie(name, o)
 	}
@@ -105,7 +105,7 @@ func (h *RequestHandler) ClearAllCookies(o CookieOptions) {
 // set_signed_cookie, in its version 2 format, readable by Tornado with the
 // same secret. The value is readable by the client, not secret. ExpiresDays
 // defaults to 30.
-func (h *RequestHandler) SetSignedCookie(name, value string, o CookieOptions) error {
+func (h *RequestHandler) SetSignedCookie(name, value string, o CookieConfig) error {
 	version, secret, err := h.Application.signingKey()
 	if err != nil {
 		return err

@@ -21,19 +21,19 @@ import (
 func TestCookies(t *testing.T) {
 	s := serveApp(t, []web.Route{
 		{Pattern: `/set`, Handler: handle(func(h *funcHandler, co *gen.Co) error {
-			require.NoError(t, h.SetCookie("plain", "v1", web.CookieOptions{}))
-			require.NoError(t, h.SetCookie("plain", "v2", web.CookieOptions{})) // replaces
-			require.NoError(t, h.SetCookie("full", "x", web.CookieOptions{Path: "/p", Domain: "example.com",
+			require.NoError(t, h.SetCookie("plain", "v1", web.CookieConfig{}))
+			require.NoError(t, h.SetCookie("plain", "v2", web.CookieConfig{})) // replaces
+			require.NoError(t, h.SetCookie("full", "x", web.CookieConfig{Path: "/p", Domain: "example.com",
 				MaxAge: 60, Secure: true, HttpOnly: true, SameSite: httputil.SameSiteStrict}))
-			assert.Error(t, h.SetCookie("bad", "a;b", web.CookieOptions{}))
+			assert.Error(t, h.SetCookie("bad", "a;b", web.CookieConfig{}))
 			return h.Write(h.GetCookie("sent", "none"))
 		})},
 		{Pattern: `/error`, Handler: handle(func(h *funcHandler, co *gen.Co) error {
-			h.SetCookie("kept", "1", web.CookieOptions{})
+			h.SetCookie("kept", "1", web.CookieConfig{})
 			return web.NewHTTPError(400, "")
 		})},
 		{Pattern: `/clear`, Handler: handle(func(h *funcHandler, co *gen.Co) error {
-			h.ClearCookie("plain", web.CookieOptions{})
+			h.ClearCookie("plain", web.CookieConfig{})
 			return nil
 		})},
 	}, web.Config{})
@@ -60,7 +60,7 @@ func TestSignedCookies(t *testing.T) {
 	clock := looptest.NewFakeClock(now) // moved by the test, read by the loop
 	routes := []web.Route{
 		{Pattern: `/set`, Handler: handle(func(h *funcHandler, co *gen.Co) error {
-			return h.SetSignedCookie("user", "alice|admin", web.CookieOptions{})
+			return h.SetSignedCookie("user", "alice|admin", web.CookieConfig{})
 		})},
 		{Pattern: `/get`, Handler: handle(func(h *funcHandler, co *gen.Co) error {
 			v, err := h.GetSignedCookie("user", time.Hour)

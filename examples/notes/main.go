@@ -93,7 +93,7 @@ func (h *loginHandler) Post(co *gen.Co) error {
 	if err != nil {
 		return err
 	}
-	if err := h.SetSignedCookie("user", name, web.CookieOptions{}); err != nil {
+	if err := h.SetSignedCookie("user", name, web.CookieConfig{}); err != nil {
 		return err
 	}
 	return h.Redirect("/", false)

@@ -209,8 +209,8 @@ func isCookieAttr(name string) bool {
 	return strings.HasPrefix(name, "attr[") && strings.HasSuffix(name, "]")
 }
 
-func (h *setCookiesHandler) cookieOptions(args *httputil.Args) web.CookieOptions {
-	o := web.CookieOptions{Path: "/", HttpOnly: true, Secure: h.scheme() == "https"}
+func (h *setCookiesHandler) cookieOptions(args *httputil.Args) web.CookieConfig {
+	o := web.CookieConfig{Path: "/", HttpOnly: true, Secure: h.scheme() == "https"}
 	for name, v := range args.All() {
 		if !isCookieAttr(name) {
 			continue
