@@ -1,6 +1,7 @@
 package httpclient_test
 
 import (
+	"encoding/json"
 	"strconv"
 	"sync"
 	"testing"
@@ -76,7 +77,7 @@ func serverHasConn(ts *testServer) bool {
 
 func decodeEchoErr(r *httpclient.Response) string {
 	var e echoed
-	if err := jsonUnmarshal(r.Body, &e); err != nil {
+	if err := json.Unmarshal(r.Body, &e); err != nil {
 		return ""
 	}
 	return e.Target

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -26,6 +25,7 @@ import (
 	"github.com/gornado/gornado/httpserver"
 	"github.com/gornado/gornado/ioloop"
 	"github.com/gornado/gornado/looptest"
+	"github.com/gornado/gornado/webtest"
 )
 
 // testServer is a Gornado HTTP server on a loop of its own goroutine, with
@@ -37,40 +37,20 @@ type testServer struct {
 	addr string
 
 	held []*httpserver.Response // /hold responses, loop-only
+
+	// onLoop runs a function on the server's loop and waits for it.
+	onLoop func(func())
 }
 
-// serve starts a test server; it stops at the end of the test.
+// serve starts a test server (webtest.ServeHandler); it stops at the end
+// of the test.
 func serve(t *testing.T, cfg httpserver.Config) *testServer {
 	t.Helper()
-	l := looptest.New(t)
-	ts := &testServer{loop: l}
-	ts.srv = httpserver.New(l, httpserver.HandlerFunc(ts.ServeRequest), cfg)
-	require.NoError(t, ts.srv.Listen("127.0.0.1:0"))
-	ts.addr = ts.srv.Addrs()[0].String()
-	ts.base = "http://" + ts.addr
-	if cfg.TLS != nil {
-		ts.base = "https://" + ts.addr
-	}
-	stopped := make(chan struct{})
-	go func() {
-		defer close(stopped)
-		l.Start()
-	}()
-	t.Cleanup(func() {
-		l.AddCallback(func() {
-			ts.srv.Close()
-			l.Stop()
-		})
-		<-stopped
-	})
+	ts := &testServer{}
+	ws := webtest.ServeHandler(t, httpserver.HandlerFunc(ts.ServeRequest), cfg)
+	ts.loop, ts.srv, ts.addr, ts.base = ws.Loop, ws.Server, ws.Addr, ws.URL
+	ts.onLoop = ws.OnLoop
 	return ts
-}
-
-// onLoop runs fn on the server's loop and waits for it.
-func (ts *testServer) onLoop(fn func()) {
-	done := make(chan struct{})
-	ts.loop.AddCallback(func() { fn(); close(done) })
-	<-done
 }
 
 // echoed is what /echo answers.
@@ -200,13 +180,6 @@ type rawServer struct {
 // the test.
 func rawServe(t *testing.T, fn func(c net.Conn, br *bufio.Reader)) *rawServer {
 	t.Helper()
-	return rawServeRS(t, func(_ *rawServer, c net.Conn, br *bufio.Reader) { fn(c, br) })
-}
-
-// rawServeRS is rawServe for a script that needs the server (to track more
-// connections).
-func rawServeRS(t *testing.T, fn func(rs *rawServer, c net.Conn, br *bufio.Reader)) *rawServer {
-	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	rs := &rawServer{ln: ln, addr: ln.Addr().String()}
@@ -227,7 +200,7 @@ func rawServeRS(t *testing.T, fn func(rs *rawServer, c net.Conn, br *bufio.Reade
 				defer rs.wg.Done()
 				defer c.Close()
 				c.SetDeadline(time.Now().Add(30 * time.Second)) // hang guard
-				fn(rs, c, bufio.NewReader(c))
+				fn(c, bufio.NewReader(c))
 			}()
 		}
 	}()
@@ -241,13 +214,6 @@ func rawServeRS(t *testing.T, fn func(rs *rawServer, c net.Conn, br *bufio.Reade
 		rs.wg.Wait()
 	})
 	return rs
-}
-
-// track has c closed with the server's connections.
-func (rs *rawServer) track(c net.Conn) {
-	rs.mu.Lock()
-	rs.conns = append(rs.conns, c)
-	rs.mu.Unlock()
 }
 
 // readHead reads one request head (and a Content-Length body) from br and
@@ -314,15 +280,11 @@ func fetch(t *testing.T, loop *ioloop.IOLoop, c *httpclient.AsyncHTTPClient, req
 	return res.r, res.err
 }
 
-var _ = context.Background
-
 type futureUnit = future.Future[struct{}]
 
 func resolved(l *ioloop.IOLoop) *futureUnit { return future.Resolved(l, struct{}{}) }
 
 type futureResponse = future.Future[*httpclient.Response]
-
-func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
 
 // asRequest takes a *Request, or a URL string for a plain GET.
 func asRequest(req any) *httpclient.Request {

@@ -15,6 +15,7 @@ import (
 	"github.com/gornado/gornado/httpclient"
 	"github.com/gornado/gornado/httpserver"
 	"github.com/gornado/gornado/ioloop"
+	"github.com/gornado/gornado/webtest"
 )
 
 // The client's options that need more than a URL (a streamed body, TLS, a
@@ -134,15 +135,15 @@ func TestHttpbinHTTPS(t *testing.T) {
 
 func TestHttpbinThroughProxy(t *testing.T) {
 	hb, c := defaultHTTPBin(t)
-	p := newProxy(t, "proxyuser:secret")
-	req := &httpclient.Request{URL: hb.base + "/get?via=proxy", ProxyHost: "127.0.0.1", ProxyPort: proxyPort(t, p),
+	p := webtest.NewProxy(t, "proxyuser:secret")
+	req := &httpclient.Request{URL: hb.base + "/get?via=proxy", ProxyHost: p.Host, ProxyPort: p.Port,
 		ProxyUsername: "proxyuser", ProxyPassword: "secret"}
 	resp, err := hb.fetch(t, c, req)
 	require.NoError(t, err)
 	a := decodeHB(t, resp.Body)
 	assert.Equal(t, hb.base+"/get?via=proxy", a.URL)
 	assert.Equal(t, []string{"proxy"}, a.Args["via"])
-	heads := p.seenHeads()
+	heads := p.Heads()
 	require.Len(t, heads, 1)
 	assert.Equal(t, "GET "+hb.base+"/get?via=proxy HTTP/1.1", heads[0][0], "absolute form")
 	assert.Contains(t, heads[0], "Proxy-Authorization: "+basicAuthHeader("proxyuser", "secret"))
@@ -164,6 +165,6 @@ func TestHttpbinThroughProxy(t *testing.T) {
 	require.ErrorAs(t, err, &he)
 	assert.Equal(t, 407, he.Code)
 	assert.Nil(t, he.Err, "an answer, not a transport failure")
-	heads = p.seenHeads()
+	heads = p.Heads()
 	assert.Contains(t, heads[len(heads)-1], "Proxy-Authorization: "+basicAuthHeader("proxyuser", "wrong"))
 }

@@ -1,19 +1,14 @@
 package httpclient_test
 
 import (
-	"bufio"
 	"crypto/ecdsa"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
-	"io"
-	"net"
 	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -72,109 +67,23 @@ func TestHTTPS(t *testing.T) {
 	assert.ErrorAs(t, err, &hn)
 }
 
-// testProxy is an HTTP proxy: absolute-form requests are forwarded, CONNECT
-// opens a tunnel. With auth set, it wants Proxy-Authorization.
-type testProxy struct {
-	*rawServer
-	mu    sync.Mutex
-	lines []string   // request lines seen
-	heads [][]string // the heads they began, request line first
-}
-
-func newProxy(t *testing.T, auth string) *testProxy {
-	p := &testProxy{}
-	p.rawServer = rawServeRS(t, func(rs *rawServer, c net.Conn, br *bufio.Reader) {
-		lines := readLines(br)
-		if len(lines) == 0 {
-			return
-		}
-		p.mu.Lock()
-		p.lines = append(p.lines, lines[0])
-		p.heads = append(p.heads, lines)
-		p.mu.Unlock()
-		if auth != "" {
-			want := "Proxy-Authorization: Basic " + base64.StdEncoding.EncodeToString([]byte(auth))
-			ok := false
-			for _, l := range lines {
-				ok = ok || l == want
-			}
-			if !ok {
-				io.WriteString(c, "HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n")
-				return
-			}
-		}
-		f := strings.Fields(lines[0])
-		var upstream net.Conn
-		var err error
-		if f[0] == "CONNECT" {
-			if upstream, err = net.Dial("tcp", f[1]); err != nil {
-				io.WriteString(c, "HTTP/1.1 502 Bad Gateway\r\n\r\n")
-				return
-			}
-			io.WriteString(c, "HTTP/1.1 200 Connection established\r\n\r\n")
-		} else {
-			u, err := url.Parse(f[1])
-			if err != nil {
-				return
-			}
-			if upstream, err = net.Dial("tcp", u.Host); err != nil {
-				return
-			}
-			io.WriteString(upstream, strings.Join(lines, "\r\n")+"\r\n\r\n")
-		}
-		defer upstream.Close()
-		rs.track(upstream)
-		// Copy through plain interfaces: TCP-to-TCP io.Copy splices through
-		// pipes that a sync.Pool keeps until a GC, which the leak check
-		// would count.
-		go func() {
-			io.Copy(struct{ io.Writer }{upstream}, struct{ io.Reader }{br})
-			upstream.Close()
-		}()
-		io.Copy(struct{ io.Writer }{c}, struct{ io.Reader }{upstream})
-	})
-	return p
-}
-
-func (p *testProxy) seen() []string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return append([]string(nil), p.lines...)
-}
-
-// seenHeads returns the request heads the proxy read.
-func (p *testProxy) seenHeads() [][]string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return append([][]string(nil), p.heads...)
-}
-
-func proxyPort(t *testing.T, p *testProxy) int {
-	_, port, _ := net.SplitHostPort(p.addr)
-	n := 0
-	for _, ch := range port {
-		n = n*10 + int(ch-'0')
-	}
-	return n
-}
-
 func TestProxyHTTP(t *testing.T) {
 	ts := serve(t, httpserver.Config{})
-	p := newProxy(t, "")
+	p := webtest.NewProxy(t, "")
 	loop, c := newClient(t, httpclient.Config{})
-	resp, err := fetch(t, loop, c, &httpclient.Request{URL: ts.base + "/echo?via=proxy", ProxyHost: "127.0.0.1", ProxyPort: proxyPort(t, p)})
+	resp, err := fetch(t, loop, c, &httpclient.Request{URL: ts.base + "/echo?via=proxy", ProxyHost: p.Host, ProxyPort: p.Port})
 	require.NoError(t, err)
-	assert.Equal(t, "GET "+ts.base+"/echo?via=proxy HTTP/1.1", p.seen()[0])
+	assert.Equal(t, "GET "+ts.base+"/echo?via=proxy HTTP/1.1", p.RequestLines()[0])
 	assert.Equal(t, ts.addr, decodeEcho(t, resp).Header["Host"])
 }
 
 func TestProxyHTTPSConnect(t *testing.T) {
 	pki := newPKI(t)
 	ts := serve(t, httpserver.Config{TLS: &tls.Config{Certificates: []tls.Certificate{pki.server}}})
-	p := newProxy(t, "proxyuser:secret")
+	p := webtest.NewProxy(t, "proxyuser:secret")
 	loop, c := newClient(t, httpclient.Config{})
 	req := &httpclient.Request{URL: ts.base + "/echo", RootCAs: pki.pool,
-		ProxyHost: "127.0.0.1", ProxyPort: proxyPort(t, p), ProxyUsername: "proxyuser", ProxyPassword: "secret"}
+		ProxyHost: p.Host, ProxyPort: p.Port, ProxyUsername: "proxyuser", ProxyPassword: "secret"}
 	for i := range 2 {
 		resp, err := fetch(t, loop, c, req)
 		require.NoError(t, err)
@@ -183,7 +92,7 @@ func TestProxyHTTPSConnect(t *testing.T) {
 		assert.Empty(t, e.Header["Proxy-Authorization"], "the credentials stay with the proxy")
 		assert.Equal(t, i == 1, resp.Timing.Reused, "the tunnel is kept alive")
 	}
-	assert.Equal(t, []string{"CONNECT " + ts.addr + " HTTP/1.1"}, p.seen())
+	assert.Equal(t, []string{"CONNECT " + ts.addr + " HTTP/1.1"}, p.RequestLines())
 
 	// Wrong credentials: the proxy's refusal is the error.
 	bad := *req

@@ -2,7 +2,6 @@ package httpserver_test
 
 import (
 	"bufio"
-	"context"
 	"io"
 	"net"
 	"net/http"
@@ -15,12 +14,13 @@ import (
 	"github.com/gornado/gornado/future"
 	"github.com/gornado/gornado/httpserver"
 	"github.com/gornado/gornado/ioloop"
-	"github.com/gornado/gornado/looptest"
+	"github.com/gornado/gornado/webtest"
 )
 
-// serve runs an HTTP server for h on a loop of its own goroutine and
-// returns its address; setup functions run before the loop starts. The
-// loop stops and closes at the end of the test.
+// serve runs an HTTP server for h on a loop of its own goroutine
+// (webtest.ServeHandler) and returns its address; setup functions run on
+// the loop before any client connects. The loop stops and closes at the
+// end of the test.
 func serve(t testing.TB, h httpserver.Handler, cfg httpserver.Config, setup ...func(*ioloop.IOLoop, *httpserver.Server)) string {
 	t.Helper()
 	return serveWith(t, ioloop.Config{}, h, cfg, setup...)
@@ -29,27 +29,11 @@ func serve(t testing.TB, h httpserver.Handler, cfg httpserver.Config, setup ...f
 // serveWith is serve on a loop made with loopCfg (a fake clock, say).
 func serveWith(t testing.TB, loopCfg ioloop.Config, h httpserver.Handler, cfg httpserver.Config, setup ...func(*ioloop.IOLoop, *httpserver.Server)) string {
 	t.Helper()
-	l := looptest.New(t, loopCfg)
-	srv := httpserver.New(l, h, cfg)
-	require.NoError(t, srv.Listen("127.0.0.1:0"))
-	addr := srv.Addrs()[0].String()
+	s := webtest.ServeHandler(t, h, cfg, loopCfg)
 	for _, fn := range setup {
-		fn(l, srv) // before the loop starts: no race with it
+		s.OnLoop(func() { fn(s.Loop, s.Server) })
 	}
-	stopped := make(chan struct{})
-	go func() {
-		defer close(stopped)
-		l.Start()
-	}()
-	t.Cleanup(func() {
-		l.AddCallback(func() {
-			srv.Shutdown(context.Background())
-			srv.Close()
-			l.Stop()
-		})
-		<-stopped
-	})
-	return addr
+	return s.Addr
 }
 
 // hello answers every request with its method and path.

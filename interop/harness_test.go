@@ -25,7 +25,7 @@ import (
 	"github.com/gornado/gornado/gen"
 	"github.com/gornado/gornado/httpserver"
 	"github.com/gornado/gornado/ioloop"
-	"github.com/gornado/gornado/looptest"
+	"github.com/gornado/gornado/webtest"
 )
 
 // hangGuard bounds every peer process: a hung peer or server fails the
@@ -36,31 +36,16 @@ const hangGuard = 90 * time.Second
 // a pyenv python3 earlier on PATH would not have it.
 const python = "/usr/bin/python3"
 
-// serve runs a test server with cfg on a loop of its own goroutine and
-// returns its base URL ("http://127.0.0.1:PORT"). The server is shut down
-// and the loop stopped and closed at the end of the test; looptest checks
-// that no goroutine or descriptor outlives it.
+// serve runs a test server with cfg on a loop of its own goroutine
+// (webtest.ServeHandler) and returns its base URL
+// ("http://127.0.0.1:PORT"). The loop stops and closes at the end of the
+// test; looptest checks that no goroutine or descriptor outlives it.
 func serve(t *testing.T, cfg httpserver.Config) string {
 	t.Helper()
-	l := looptest.New(t)
-	h := newTestHandler(l)
-	srv := httpserver.New(l, h, cfg)
-	h.srv = srv
-	require.NoError(t, srv.Listen("127.0.0.1:0"))
-	stopped := make(chan struct{})
-	go func() {
-		defer close(stopped)
-		l.Start()
-	}()
-	t.Cleanup(func() {
-		l.AddCallback(func() {
-			srv.Shutdown(context.Background())
-			srv.Close()
-			l.Stop()
-		})
-		<-stopped
-	})
-	return "http://" + srv.Addrs()[0].String()
+	h := &testHandler{}
+	s := webtest.ServeHandler(t, h, cfg)
+	s.OnLoop(func() { h.loop, h.srv = s.Loop, s.Server }) // before any request
+	return s.URL
 }
 
 // echo is what the test handler answers on most paths: the request as the
@@ -106,10 +91,6 @@ type testHandler struct {
 	loop *ioloop.IOLoop
 	srv  *httpserver.Server
 	seq  int
-}
-
-func newTestHandler(l *ioloop.IOLoop) *testHandler {
-	return &testHandler{loop: l}
 }
 
 // testRequest is one request's delegate: it hashes a /stream body as it

@@ -2,22 +2,13 @@ package websocket_test
 
 import (
 	"bufio"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/sha1"
-	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/base64"
 	"fmt"
 	"io"
-	"math/big"
 	"net"
 	"net/http"
-	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -30,6 +21,7 @@ import (
 	"github.com/gornado/gornado/httputil"
 	"github.com/gornado/gornado/looptest"
 	"github.com/gornado/gornado/websocket"
+	"github.com/gornado/gornado/webtest"
 )
 
 func TestUpgradeRefusals(t *testing.T) {
@@ -188,18 +180,13 @@ func TestExtensionNotOfferedFailsDial(t *testing.T) {
 }
 
 func TestWSSThroughProxy(t *testing.T) {
-	cert, pool := selfSigned(t)
+	ca, _ := webtest.TestCA(t)
 	loop := looptest.New(t)
-	sv := newServer(t, loop, websocket.Config{}, nil, httpserver.Config{
-		TLS: &tls.Config{Certificates: []tls.Certificate{cert}},
-	})
-	var tunnels atomic.Int32
-	proxy := connectProxy(t, &tunnels)
-	host, port, _ := net.SplitHostPort(proxy)
-	pport, _ := strconv.Atoi(port)
+	sv := newServer(t, loop, websocket.Config{}, nil, httpserver.Config{TLS: webtest.ServerTLS(t)})
+	proxy := webtest.NewProxy(t, "")
 	looptest.Run(t, loop, 0, func(co *gen.Co) error {
 		c, err := gen.Await(co, websocket.Dial(loop, nil, "wss://"+sv.addr+"/secure", websocket.DialConfig{
-			Request: &httpclient.Request{RootCAs: pool, ProxyHost: host, ProxyPort: pport},
+			Request: &httpclient.Request{RootCAs: ca.Pool, ProxyHost: proxy.Host, ProxyPort: proxy.Port},
 		}))
 		if err != nil {
 			return err
@@ -215,7 +202,7 @@ func TestWSSThroughProxy(t *testing.T) {
 		assert.Nil(t, m)
 		return err
 	})
-	assert.Equal(t, int32(1), tunnels.Load(), "the connection went through the proxy")
+	assert.Equal(t, []string{"CONNECT " + sv.addr + " HTTP/1.1"}, proxy.RequestLines(), "the connection went through the proxy")
 }
 
 // acceptFor is RFC 6455's Sec-WebSocket-Accept, computed here apart
@@ -223,69 +210,4 @@ func TestWSSThroughProxy(t *testing.T) {
 func acceptFor(key string) string {
 	h := sha1.Sum([]byte(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"))
 	return base64.StdEncoding.EncodeToString(h[:])
-}
-
-// connectProxy is an HTTP proxy that serves CONNECT only.
-func connectProxy(t *testing.T, n *atomic.Int32) string {
-	return rawHTTPConnect(t, func(c net.Conn, target string) {
-		up, err := net.Dial("tcp", target)
-		if err != nil {
-			io.WriteString(c, "HTTP/1.1 502 Bad Gateway\r\n\r\n")
-			return
-		}
-		defer up.Close()
-		n.Add(1)
-		io.WriteString(c, "HTTP/1.1 200 Connection established\r\n\r\n")
-		// Plain readers: io.Copy between two TCP conns would splice(2)
-		// through pipes that Go pools, which the leak check counts.
-		go io.Copy(up, struct{ io.Reader }{c})
-		io.Copy(c, struct{ io.Reader }{up})
-	})
-}
-
-func rawHTTPConnect(t *testing.T, fn func(c net.Conn, target string)) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				req, err := http.ReadRequest(bufio.NewReader(c))
-				if err != nil || req.Method != "CONNECT" {
-					return
-				}
-				fn(c, req.Host)
-			}()
-		}
-	}()
-	return ln.Addr().String()
-}
-
-func selfSigned(t *testing.T) (tls.Certificate, *x509.CertPool) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	require.NoError(t, err)
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "gornado test"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(time.Hour),
-		IPAddresses:           []net.IP{net.ParseIP("127.0.0.1")},
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	require.NoError(t, err)
-	cert, err := x509.ParseCertificate(der)
-	require.NoError(t, err)
-	pool := x509.NewCertPool()
-	pool.AddCert(cert)
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: cert}, pool
 }

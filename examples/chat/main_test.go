@@ -6,16 +6,14 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"os"
-	"os/exec"
 	"regexp"
-	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/gornado/gornado/webtest"
 
 	"github.com/gornado/gornado/web"
 )
@@ -133,31 +131,4 @@ func waiters(t *testing.T, c *chatServer) int {
 }
 
 // The built program prints its URL and exits 0 on SIGINT and SIGTERM.
-func TestChatStopsOnSignal(t *testing.T) {
-	bin := t.TempDir() + "/chat"
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Stderr = os.Stderr
-	require.NoError(t, build.Run())
-	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
-		t.Run(sig.String(), func(t *testing.T) {
-			cmd := exec.Command(bin, "-addr", "127.0.0.1:0")
-			stdout, err := cmd.StdoutPipe()
-			require.NoError(t, err)
-			require.NoError(t, cmd.Start())
-			buf := make([]byte, 256)
-			n, err := stdout.Read(buf)
-			require.NoError(t, err)
-			assert.True(t, strings.HasPrefix(string(buf[:n]), "Chat on http://127.0.0.1:"), "%q", buf[:n])
-			require.NoError(t, cmd.Process.Signal(sig))
-			exited := make(chan error, 1)
-			go func() { exited <- cmd.Wait() }()
-			select {
-			case err := <-exited:
-				assert.NoError(t, err, "exit status 0 after %v", sig)
-			case <-time.After(hangGuard):
-				cmd.Process.Kill()
-				t.Fatalf("chat did not stop on %v", sig)
-			}
-		})
-	}
-}
+func TestStopsOnSignals(t *testing.T) { webtest.CheckStopsOnSignals(t) }

@@ -6,22 +6,13 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
-	"os"
-	"os/exec"
-	"regexp"
-	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/gornado/gornado/webtest"
 )
-
-// syncBuffer collects output written by another goroutine.
-type syncBuffer struct{ ch chan string }
-
-func (b *syncBuffer) Write(p []byte) (int, error) { b.ch <- string(p); return len(p), nil }
 
 func get(t *testing.T, url string) string {
 	t.Helper()
@@ -36,17 +27,10 @@ func get(t *testing.T, url string) string {
 func TestBothModes(t *testing.T) {
 	for _, mode := range []string{"waitress", "mounted"} {
 		t.Run(mode, func(t *testing.T) {
-			ctx, cancel := context.WithCancel(context.Background())
-			out := &syncBuffer{ch: make(chan string, 1)}
-			done := make(chan error, 1)
-			go func() { done <- run(ctx, out, "127.0.0.1:0", 2, mode) }()
-			var base string
-			select {
-			case line := <-out.ch:
-				base = strings.TrimSuffix(regexp.MustCompile(`http://\S+/`).FindString(line), "/")
-			case err := <-done:
-				t.Fatal(err)
-			}
+			p := webtest.RunMain(t, func(ctx context.Context, out io.Writer) error {
+				return run(ctx, out, "127.0.0.1:0", 2, mode)
+			})
+			base := p.URL
 			assert.Equal(t, "Hello from net/http, served by Gornado\n", get(t, base+"/"))
 			assert.Len(t, get(t, base+"/bytes/100000"), 100000)
 			assert.Equal(t, "slept 1 ms on a worker\n", get(t, base+"/sleep/1"))
@@ -67,34 +51,10 @@ func TestBothModes(t *testing.T) {
 				assert.Equal(t, "waited 1 ms on the loop\n", get(t, base+"/async/1"))
 			}
 			http.DefaultClient.CloseIdleConnections()
-			cancel()
-			require.NoError(t, <-done)
+			require.NoError(t, p.Stop())
 		})
 	}
 }
 
-// The built program prints its URL and exits cleanly on SIGINT.
-func TestStopsOnSIGINT(t *testing.T) {
-	bin := t.TempDir() + "/nethttp"
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Stderr = os.Stderr
-	require.NoError(t, build.Run())
-	cmd := exec.Command(bin, "-addr", "127.0.0.1:0")
-	stdout, err := cmd.StdoutPipe()
-	require.NoError(t, err)
-	require.NoError(t, cmd.Start())
-	buf := make([]byte, 256)
-	n, err := stdout.Read(buf)
-	require.NoError(t, err)
-	assert.Contains(t, string(buf[:n]), "Serving on http://127.0.0.1:")
-	require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		assert.NoError(t, err, "a clean exit")
-	case <-time.After(20 * time.Second):
-		cmd.Process.Kill()
-		t.Fatal("did not stop on SIGINT")
-	}
-}
+// The built program prints its URL and exits 0 on SIGINT and SIGTERM.
+func TestStopsOnSignals(t *testing.T) { webtest.CheckStopsOnSignals(t) }

@@ -12,25 +12,15 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/gornado/gornado/webtest"
 )
 
-// syncBuffer collects output written by another goroutine.
-type syncBuffer struct{ ch chan string }
-
-func (b *syncBuffer) Write(p []byte) (int, error) { b.ch <- string(p); return len(p), nil }
-
 func TestNotes(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	out := &syncBuffer{ch: make(chan string, 1)}
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, out, "127.0.0.1:0", "", "test secret") }()
-	var base string
-	select {
-	case line := <-out.ch:
-		base = strings.TrimSuffix(regexp.MustCompile(`http://\S+/`).FindString(line), "/")
-	case err := <-done:
-		t.Fatal(err)
-	}
+	p := webtest.RunMain(t, func(ctx context.Context, out io.Writer) error {
+		return run(ctx, out, "127.0.0.1:0", "", "test secret")
+	})
+	base := p.URL
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar}
 	do := func(method, path, ctype, body string) (*http.Response, string) {
@@ -71,6 +61,8 @@ func TestNotes(t *testing.T) {
 	assert.Equal(t, `{"quote":"Simple is better than complex."}`, body)
 
 	c.CloseIdleConnections()
-	cancel()
-	require.NoError(t, <-done)
+	require.NoError(t, p.Stop())
 }
+
+// The built program prints its URL and exits 0 on SIGINT and SIGTERM.
+func TestStopsOnSignals(t *testing.T) { webtest.CheckStopsOnSignals(t) }

@@ -5,35 +5,24 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gornado/gornado/webtest"
+
 	"github.com/gornado/gornado/gen"
 	"github.com/gornado/gornado/looptest"
 	"github.com/gornado/gornado/websocket"
 )
 
-// syncBuffer collects output written by another goroutine.
-type syncBuffer struct{ ch chan string }
-
-func (b *syncBuffer) Write(p []byte) (int, error) { b.ch <- string(p); return len(p), nil }
-
 func TestTwoVisitors(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	out := &syncBuffer{ch: make(chan string, 1)}
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, out, "127.0.0.1:0") }()
-	var base string
-	select {
-	case line := <-out.ch:
-		base = strings.TrimSuffix(regexp.MustCompile(`http://\S+/`).FindString(line), "/")
-	case err := <-done:
-		t.Fatal(err)
-	}
+	p := webtest.RunMain(t, func(ctx context.Context, out io.Writer) error {
+		return run(ctx, out, "127.0.0.1:0")
+	})
+	base := p.URL
 	resp, err := http.Get(base + "/")
 	require.NoError(t, err)
 	page, _ := io.ReadAll(resp.Body)
@@ -78,6 +67,8 @@ func TestTwoVisitors(t *testing.T) {
 	page, _ = io.ReadAll(resp.Body)
 	resp.Body.Close()
 	assert.Contains(t, string(page), "hello &lt;b&gt;", "a new visitor sees the cache")
-	cancel()
-	require.NoError(t, <-done)
+	require.NoError(t, p.Stop())
 }
+
+// The built program prints its URL and exits 0 on SIGINT and SIGTERM.
+func TestStopsOnSignals(t *testing.T) { webtest.CheckStopsOnSignals(t) }

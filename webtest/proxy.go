@@ -1,0 +1,185 @@
+package webtest
+
+import (
+	"bufio"
+	"encoding/base64"
+	"io"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// Proxy is an HTTP proxy for tests, on loopback until the end of the
+// test: a request in absolute form ("GET http://host/path HTTP/1.1") is
+// forwarded to its host as it came, and CONNECT opens a tunnel (what a
+// client does for https:// and wss://). It records the heads it read, so
+// a test can check that a request went through it and with what.
+//
+//	p := webtest.NewProxy(t, "user:secret") // "" for no authentication
+//	req := &httpclient.Request{URL: s.URL + "/", ProxyHost: p.Host, ProxyPort: p.Port,
+//		ProxyUsername: "user", ProxyPassword: "secret"}
+//
+// Each connection carries one request (or one tunnel) and has a 30-second
+// hang guard; every connection and goroutine is gone when the test ends.
+type Proxy struct {
+	Addr string // "127.0.0.1:port"
+	Host string // "127.0.0.1"
+	Port int
+
+	ln    net.Listener
+	auth  string // the Proxy-Authorization it wants, or ""
+	wg    sync.WaitGroup
+	mu    sync.Mutex
+	conns []net.Conn
+	heads [][]string // request line first
+}
+
+// NewProxy starts a proxy. With userPass ("user:password") set, a request
+// without that Basic Proxy-Authorization gets a 407.
+func NewProxy(t testing.TB, userPass string) *Proxy {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	p := &Proxy{ln: ln, Addr: ln.Addr().String(), Host: "127.0.0.1"}
+	p.Port = ln.Addr().(*net.TCPAddr).Port
+	if userPass != "" {
+		p.auth = "Basic " + base64.StdEncoding.EncodeToString([]byte(userPass))
+	}
+	p.wg.Add(1)
+	go p.accept()
+	t.Cleanup(func() {
+		ln.Close()
+		p.mu.Lock()
+		for _, c := range p.conns {
+			c.Close()
+		}
+		p.mu.Unlock()
+		p.wg.Wait()
+	})
+	return p
+}
+
+// RequestLines returns the request line of each request the proxy read,
+// in order: "CONNECT 127.0.0.1:8443 HTTP/1.1", say.
+func (p *Proxy) RequestLines() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	lines := make([]string, len(p.heads))
+	for i, h := range p.heads {
+		lines[i] = h[0]
+	}
+	return lines
+}
+
+// Heads returns the request heads the proxy read, each as its lines,
+// request line first.
+func (p *Proxy) Heads() [][]string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([][]string(nil), p.heads...)
+}
+
+func (p *Proxy) accept() {
+	defer p.wg.Done()
+	for {
+		c, err := p.ln.Accept()
+		if err != nil {
+			return
+		}
+		p.track(c)
+		p.wg.Add(1)
+		go func() {
+			defer p.wg.Done()
+			defer c.Close()
+			c.SetDeadline(time.Now().Add(30 * time.Second)) // hang guard
+			p.serve(c, bufio.NewReader(c))
+		}()
+	}
+}
+
+// track has c closed at the end of the test.
+func (p *Proxy) track(c net.Conn) {
+	p.mu.Lock()
+	p.conns = append(p.conns, c)
+	p.mu.Unlock()
+}
+
+func (p *Proxy) serve(c net.Conn, br *bufio.Reader) {
+	lines := readHeadLines(br)
+	if len(lines) == 0 {
+		return
+	}
+	p.mu.Lock()
+	p.heads = append(p.heads, lines)
+	p.mu.Unlock()
+	if p.auth != "" && !hasLine(lines, "Proxy-Authorization: "+p.auth) {
+		io.WriteString(c, "HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n")
+		return
+	}
+	f := strings.Fields(lines[0])
+	if len(f) != 3 {
+		io.WriteString(c, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+		return
+	}
+	target := f[1]
+	if f[0] != "CONNECT" {
+		u, err := url.Parse(f[1])
+		if err != nil || u.Host == "" {
+			io.WriteString(c, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+			return
+		}
+		target = u.Host
+		if u.Port() == "" {
+			target = net.JoinHostPort(u.Hostname(), strconv.Itoa(80))
+		}
+	}
+	up, err := net.Dial("tcp", target)
+	if err != nil {
+		io.WriteString(c, "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")
+		return
+	}
+	p.track(up)
+	defer up.Close()
+	if f[0] == "CONNECT" {
+		io.WriteString(c, "HTTP/1.1 200 Connection established\r\n\r\n")
+	} else {
+		io.WriteString(up, strings.Join(lines, "\r\n")+"\r\n\r\n")
+	}
+	// Copy through plain interfaces: a TCP-to-TCP io.Copy splices through
+	// pipes that a sync.Pool keeps until a GC, which looptest's leak check
+	// would count.
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		io.Copy(struct{ io.Writer }{up}, struct{ io.Reader }{br})
+		up.Close()
+	}()
+	io.Copy(struct{ io.Writer }{c}, struct{ io.Reader }{up})
+}
+
+// readHeadLines reads one request head, without its body.
+func readHeadLines(br *bufio.Reader) (lines []string) {
+	for {
+		line, err := br.ReadString('\n')
+		line = strings.TrimRight(line, "\r\n")
+		if err != nil || line == "" {
+			return lines
+		}
+		lines = append(lines, line)
+	}
+}
+
+func hasLine(lines []string, want string) bool {
+	for _, l := range lines {
+		if l == want {
+			return true
+		}
+	}
+	return false
+}
