@@ -63,6 +63,9 @@ func NewApplication(routes []Route, settings Config) (*Application, error) {
 	if a.settings.StaticURLPrefix == "" {
 		a.settings.StaticURLPrefix = "/static/"
 	}
+	if err := a.settings.subFS(); err != nil {
+		return nil, err
+	}
 	all := append(a.staticRoutes(), routes...)
 	if settings.CoroutinesURL != "" {
 		all = append([]Route{{Pattern: regexp.QuoteMeta(settings.CoroutinesURL), Handler: Make[coroutinesHandler]()}}, all...)

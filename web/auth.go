@@ -17,17 +17,25 @@ type CurrentUserGetter interface {
 
 // CurrentUser returns the logged-in user: what SetCurrentUser set, or
 // what the handler's GetCurrentUser returns (nil, or a nil pointer, for
-// nobody; its error is logged and counts as nobody).
+// nobody; its error is logged and counts as nobody). A handler without
+// GetCurrentUser, in an application with Config.UserCookie set, has the
+// value of that signed cookie as its user (a string), as the
+// get_current_user most Tornado applications write would give.
 func (h *RequestHandler) CurrentUser() any {
 	if !h.userSet {
 		h.userSet = true
-		if g, ok := h.self.(CurrentUserGetter); ok {
+		switch g, ok := h.self.(CurrentUserGetter); {
+		case ok:
 			u, err := g.GetCurrentUser()
 			if err != nil {
 				h.Application.logger.Warn("web: GetCurrentUser failed", "uri", h.Request.Target, "error", err)
 				u = nil
 			}
 			h.SetCurrentUser(u)
+		case h.Application.settings.UserCookie != "":
+			if name, err := h.GetSignedCookie(h.Application.settings.UserCookie, 0); err == nil {
+				h.SetCurrentUser(name)
+			}
 		}
 	}
 	return h.user

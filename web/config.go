@@ -1,9 +1,11 @@
 package web
 
 import (
+	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"path"
 
 	"github.com/gornado/gornado/httpserver"
 	"github.com/gornado/gornado/ioloop"
@@ -32,6 +34,13 @@ type Config struct {
 	// LoginURL is where Authenticated sends a visitor who is not logged
 	// in (with ?next=the page they wanted).
 	LoginURL string
+	// UserCookie, if set, names the signed cookie that holds the
+	// logged-in user's name, for handlers without GetCurrentUser: their
+	// CurrentUser is its value (a string; web.User[string]), or nil when
+	// it is missing, forged or older than 31 days. A login handler sets
+	// it with SetSignedCookie(UserCookie, name, ...) and a logout clears
+	// it with ClearCookie.
+	UserCookie string
 
 	// XSRFCookies makes POST, PUT, PATCH and DELETE requests (every
 	// method but GET, HEAD and OPTIONS, as Tornado) carry an
@@ -43,7 +52,13 @@ type Config struct {
 	XSRFCookieOptions CookieConfig
 
 	// TemplatePath is the directory Render loads templates from;
-	// TemplateFS, if set, is used instead of the disk.
+	// TemplateFS, if set, is used instead of the disk, with TemplatePath
+	// (if also set) a directory inside it:
+	//
+	//	//go:embed templates
+	//	var templates embed.FS
+	//	...
+	//	web.Config{TemplateFS: templates, TemplatePath: "templates"}
 	TemplatePath string
 	TemplateFS   fs.FS
 	// TemplateFuncs are added to every template, beside static_url,
@@ -56,7 +71,8 @@ type Config struct {
 
 	// StaticPath is the directory served under StaticURLPrefix (default
 	// "/static/") by a StaticFileHandler; StaticFS, if set, is used
-	// instead of the disk.
+	// instead of the disk, with StaticPath (if also set) a directory
+	// inside it, as for templates.
 	StaticPath      string
 	StaticFS        fs.FS
 	StaticURLPrefix string
@@ -99,6 +115,25 @@ type Config struct {
 	// start and close it); nil makes the application start one of its
 	// own on first use (see Application.Loop and Close).
 	Loop *ioloop.IOLoop
+}
+
+// subFS makes TemplateFS and StaticFS the directories TemplatePath and
+// StaticPath name inside them, when both of a pair are set.
+func (s *Config) subFS() error {
+	for _, p := range []struct {
+		fsys *fs.FS
+		dir  *string
+	}{{&s.TemplateFS, &s.TemplatePath}, {&s.StaticFS, &s.StaticPath}} {
+		if *p.fsys == nil || *p.dir == "" {
+			continue
+		}
+		sub, err := fs.Sub(*p.fsys, path.Clean(*p.dir))
+		if err != nil {
+			return fmt.Errorf("web: Config: %w", err)
+		}
+		*p.fsys, *p.dir = sub, ""
+	}
+	return nil
 }
 
 func (s *Config) serveTraceback() bool { return s.Debug || s.ServeTraceback }

@@ -203,3 +203,35 @@ func TestAuthenticated(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "hello ann", body)
 }
+
+// cookieUser has no GetCurrentUser: Config.UserCookie names its user.
+type cookieUser struct{ web.RequestHandler }
+
+func (h *cookieUser) Get(co *gen.Co) error {
+	u, _ := web.User[string](h)
+	return h.Write("hello " + u)
+}
+
+func (h *cookieUser) Post(co *gen.Co) error {
+	name, err := h.GetArgument("name")
+	if err != nil {
+		return err
+	}
+	return h.SetSignedCookie("user", name, web.CookieConfig{})
+}
+
+func TestUserCookie(t *testing.T) {
+	s := serveApp(t, []web.Route{
+		{Pattern: `/admin`, Handler: web.Authenticated(web.Make[cookieUser]())},
+		{Pattern: `/login`, Handler: web.Make[cookieUser]()},
+	}, web.Config{LoginURL: "/login", UserCookie: "user", CookieSecret: "s3cret"})
+	resp, _ := s.Get("/admin")
+	assert.Equal(t, 302, resp.StatusCode, "no cookie: nobody")
+	resp, _ = s.Get("/admin", "Cookie", "user=ann")
+	assert.Equal(t, 302, resp.StatusCode, "an unsigned cookie is nobody")
+	resp, _ = s.Do("POST", "/login?name=ann", "")
+	require.Equal(t, 200, resp.StatusCode)
+	resp, body := s.Get("/admin") // the jar sends the signed cookie
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, "hello ann", body)
+}

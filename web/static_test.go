@@ -634,3 +634,22 @@ func ExampleApplication_StaticURL() {
 	fmt.Println(u, err)
 	// Output: /static/css/site.css?v=7c980 <nil>
 }
+
+// TemplatePath and StaticPath name directories inside TemplateFS and
+// StaticFS when both are set, as with an embed.FS of "templates".
+func TestPathInsideFS(t *testing.T) {
+	fsys := fstest.MapFS{
+		"templates/page.html": {Data: []byte(`<link href="{{static_url "style.css"}}">`)},
+		"assets/style.css":    {Data: []byte("body { color: red }")},
+	}
+	s := serveApp(t, []web.Route{
+		{Pattern: `/`, Handler: web.Make[staticPage]()},
+	}, web.Config{TemplateFS: fsys, TemplatePath: "templates", StaticFS: fsys, StaticPath: "assets"})
+	_, body := s.Get("/")
+	assert.Equal(t, `<link href="/static/style.css?v=`+sha("body { color: red }")[:5]+`">`, body)
+	resp, body := s.Get("/static/style.css")
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, "body { color: red }", body)
+	_, err := web.NewApplication(nil, web.Config{TemplateFS: fsys, TemplatePath: "../x"})
+	assert.Error(t, err)
+}

@@ -14,9 +14,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"syscall"
 	"time"
@@ -37,52 +37,37 @@ type note struct {
 	Created time.Time `json:"created"`
 }
 
-// store is the notes, loop-only like the handlers that use it.
+// store is the notes, oldest first; loop-only like the handlers that use it.
 type store struct {
 	next  int
-	notes map[int]*note
+	notes []*note
 }
 
 func (s *store) add(owner, text string, now time.Time) *note {
 	s.next++
-	n := &note{ID: s.next, Owner: owner, Text: text, Created: now}
-	s.notes[n.ID] = n
-	return n
+	s.notes = append(s.notes, &note{ID: s.next, Owner: owner, Text: text, Created: now})
+	return s.notes[len(s.notes)-1]
 }
 
 func (s *store) mine(owner string) []*note {
-	var out []*note
-	for id := 1; id <= s.next; id++ {
-		if n := s.notes[id]; n != nil && n.Owner == owner {
-			out = append(out, n)
-		}
-	}
-	return out
+	return slices.DeleteFunc(slices.Clone(s.notes), func(n *note) bool { return n.Owner != owner })
 }
 
 func (s *store) prune(before time.Time) {
-	for id, n := range s.notes {
-		if n.Created.Before(before) {
-			delete(s.notes, id)
-		}
-	}
+	s.notes = slices.DeleteFunc(s.notes, func(n *note) bool { return n.Created.Before(before) })
 }
 
-// base is what every handler shares: the store, and who is logged in.
+// base is what every handler shares: the store, and who is logged in
+// (the signed cookie Config.UserCookie names).
 type base struct {
 	web.RequestHandler
 	store *store
 }
 
-func (h *base) GetCurrentUser() (any, error) {
-	name, err := h.GetSignedCookie("user", 0)
-	if err != nil {
-		return nil, nil
-	}
-	return name, nil
+func (h *base) user() string {
+	u, _ := web.User[string](h)
+	return u
 }
-
-func (h *base) user() string { return h.CurrentUser().(string) }
 
 type loginHandler struct{ base }
 
@@ -122,11 +107,12 @@ func (h *apiHandler) Get(co *gen.Co) error {
 	if h.PathArgs[0] == "" {
 		return h.Write(h.store.mine(h.user()))
 	}
-	id, _ := strconv.Atoi(h.PathArgs[0])
-	if n := h.store.notes[id]; n != nil && n.Owner == h.user() {
-		return h.Write(n)
+	for _, n := range h.store.mine(h.user()) {
+		if strconv.Itoa(n.ID) == h.PathArgs[0] {
+			return h.Write(n)
+		}
 	}
-	return web.NewHTTPError(404, "no note %d", id)
+	return web.NewHTTPError(404, "no note %s", h.PathArgs[0])
 }
 
 func (h *apiHandler) Post(co *gen.Co) error {
@@ -177,17 +163,17 @@ func run(ctx context.Context, out io.Writer, addr, source, secret string) error 
 		return err
 	}
 	defer loop.Close()
-	st := &store{notes: map[int]*note{}}
+	st := &store{}
 	client := httpclient.New(loop, httpclient.Config{})
 	defer client.Close()
-	tfs, _ := fs.Sub(templates, "templates")
 	app, err := web.NewApplication([]web.Route{
 		{Pattern: `/`, Handler: web.Authenticated(web.Init(func(h *indexHandler) { h.store = st }))},
 		{Pattern: `/login`, Handler: web.Init(func(h *loginHandler) { h.store = st })},
 		{Pattern: `/api/notes/?([0-9]*)`, Handler: web.Authenticated(web.Init(func(h *apiHandler) { h.store = st }))},
 		{Pattern: `/api/quote`, Handler: web.Init(func(h *quoteHandler) { h.store, h.client, h.source = st, client, source })},
 		{Pattern: `/quote-source`, Handler: web.Make[sourceHandler]()},
-	}, web.Config{CookieSecret: secret, XSRFCookies: true, LoginURL: "/login", TemplateFS: tfs})
+	}, web.Config{CookieSecret: secret, XSRFCookies: true, LoginURL: "/login",
+		UserCookie: "user", TemplateFS: templates, TemplatePath: "templates"})
 	if err != nil {
 		return err
 	}
