@@ -66,6 +66,9 @@ func NewApplication(routes []Route, settings Config) (*Application, error) {
 	if err := a.settings.subFS(); err != nil {
 		return nil, err
 	}
+	if settings.UserCookie != "" && settings.CookieSecret == "" && len(settings.CookieSecrets) == 0 {
+		return nil, errors.New("web: Config.UserCookie is set, but no CookieSecret signs it")
+	}
 	all := append(a.staticRoutes(), routes...)
 	if settings.CoroutinesURL != "" {
 		all = append([]Route{{Pattern: regexp.QuoteMeta(settings.CoroutinesURL), Handler: Make[coroutinesHandler]()}}, all...)

@@ -235,3 +235,8 @@ func TestUserCookie(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "hello ann", body)
 }
+
+func TestUserCookieNeedsASecret(t *testing.T) {
+	_, err := web.NewApplication(nil, web.Config{UserCookie: "user"})
+	assert.ErrorContains(t, err, "CookieSecret")
+}
