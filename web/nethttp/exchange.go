@@ -47,6 +47,7 @@ type exchange struct {
 	sending    bool     // loop-only: a piece is in flight
 	workerDone bool     // loop-only: the worker is done with the exchange
 	spillEnd   int64    // worker-only: the spill file's length
+	spillBuf   []byte   // loop-only: reused to read pieces of the spill file
 
 	mu      sync.Mutex
 	cond    sync.Cond

@@ -17,6 +17,8 @@ type FallbackHandler struct {
 	c    *Container
 	ex   *exchange
 	body *requestBody
+
+	method [1]string // SupportedMethods' answer, without an allocation
 }
 
 // DataReceived takes the request body as it arrives (after the checks):
@@ -51,7 +53,10 @@ func (f *FallbackHandler) ServeMethod(co *gen.Co, _ string) error { return f.ser
 
 // SupportedMethods accepts the request's method, whatever it is: the
 // mounted handler decides.
-func (f *FallbackHandler) SupportedMethods() []string { return []string{f.Request.Method} }
+func (f *FallbackHandler) SupportedMethods() []string {
+	f.method[0] = f.Request.Method
+	return f.method[:]
+}
 
 // CheckXSRFCookie is the application's check, unless Config.NoXSRF.
 func (f *FallbackHandler) CheckXSRFCookie() error {

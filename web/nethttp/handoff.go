@@ -156,7 +156,10 @@ func (ex *exchange) pump() {
 // readSpill writes the next piece of spilled chunk c to the response.
 // Loop-only.
 func (ex *exchange) readSpill(c *chunk) bool {
-	buf := make([]byte, min(c.n, chunkSize))
+	if ex.spillBuf == nil {
+		ex.spillBuf = make([]byte, chunkSize) // Write copies it: one per exchange
+	}
+	buf := ex.spillBuf[:min(c.n, chunkSize)]
 	ex.mu.Lock()
 	f := ex.spill
 	ex.mu.Unlock()
