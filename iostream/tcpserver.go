@@ -75,7 +75,19 @@ type TCPServer struct {
 	conns     []*IOStream     // open accepted streams; each knows its index (ownerIdx)
 	paused    bool            // at MaxConnections
 	backoff   *ioloop.Timeout // out of fds: accepting resumes when it fires
+	starved   acceptStarved
 }
+
+// acceptStarved keeps the log of a server out of file descriptors to one
+// record when it starts, one per acceptLogEvery while it lasts (with how
+// many pauses it counted), and one when accepting works again: not one
+// per acceptRetry.
+type acceptStarved struct {
+	since, logged time.Time // zero while accepting works
+	pauses        int       // since the last record
+}
+
+const acceptLogEvery = 10 * time.Second
 
 // NewTCPServer returns a server that is not listening yet; h receives
 // each accepted stream, on the loop. Loop-only.
@@ -203,13 +215,17 @@ func (s *TCPServer) accept(lfd int, _ ioloop.Events) {
 		case unix.EMFILE, unix.ENFILE, unix.ENOBUFS, unix.ENOMEM:
 			// The listener stays readable: stop watching it for a while
 			// rather than spin on the error.
-			s.log.Error("iostream: accept failed; pausing", "err", err, "for", acceptRetry)
+			s.starving(err)
 			s.backoff = s.loop.CallLater(acceptRetry, s.endBackoff)
 			s.updateListeners()
 			return
 		default:
 			s.log.Error("iostream: accept failed", "err", err)
 			return
+		}
+		if !s.starved.since.IsZero() {
+			s.log.Warn("iostream: accepting again", "after", s.loop.Time().Sub(s.starved.since).Round(time.Millisecond), "pauses", s.starved.pauses)
+			s.starved = acceptStarved{}
 		}
 		st, err := newStream(s.loop, fd, s.cfg.Stream)
 		if err != nil {
@@ -228,6 +244,22 @@ func (s *TCPServer) accept(lfd int, _ ioloop.Events) {
 			continue
 		}
 		s.handler.HandleStream(st)
+	}
+}
+
+// starving notes one accept that failed for want of descriptors or
+// memory, and logs as acceptStarved says.
+func (s *TCPServer) starving(err error) {
+	now := s.loop.Time()
+	st := &s.starved
+	st.pauses++
+	switch {
+	case st.since.IsZero():
+		st.since, st.logged, st.pauses = now, now, 0
+		s.log.Error("iostream: accept failed; pausing, and retrying every interval", "err", err, "interval", acceptRetry)
+	case now.Sub(st.logged) >= acceptLogEvery:
+		s.log.Error("iostream: accept still failing", "err", err, "since", now.Sub(st.since).Round(time.Second), "pauses", st.pauses)
+		st.logged, st.pauses = now, 0
 	}
 }
 
