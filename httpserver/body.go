@@ -26,7 +26,7 @@ func (c *conn) readBody(data []byte) int {
 		// nothing, or a body nobody wants any more: dropped
 	case ex.gzipped:
 		ex.zbody = append(ex.zbody, chunk...)
-		if err := c.srv.charge(ex, int64(len(chunk))); err != nil {
+		if err := c.srv.chargeCompressed(ex); err != nil {
 			c.reject(err)
 			return len(data)
 		}
@@ -158,8 +158,9 @@ func (c *conn) inflate(ex *exchange) {
 // dropCompressed lets go of an inflated body's compressed bytes, and of
 // their count in the server's budget.
 func (c *conn) dropCompressed(ex *exchange) {
-	n := int64(len(ex.zbody))
+	n := ex.zHeld
 	ex.charged -= n
+	ex.zHeld = 0
 	c.srv.buffered -= n
 	if cap(ex.zbody) > maxKeptBody {
 		ex.zbody = nil

@@ -59,6 +59,64 @@ func TestBufferedBodiesShareABudget(t *testing.T) {
 	resp, _ = roundTrip(t, addr, "POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n258\r\n"+strings.Repeat("c", 600)+"\r\n0\r\n\r\n")
 	assert.Equal(t, 503, resp.StatusCode)
 	l.AddCallback(func() { w.Finish() })
-	readResponse(t, bufio.NewReader(c), "POST")
+	readResponse(t, bufio.NewReader(c), "POST")}
 
+// presized is a delegate that collects the body into a buffer of a
+// capacity it chose, and holds /hold requests unanswered.
+type presized struct {
+	w    *httpserver.Response
+	r    *httpserver.Request
+	size int
+	held chan *httpserver.Response
+}
+
+func (p *presized) HeadersReceived(w *httpserver.Response, r *httpserver.Request) error {
+	p.w, p.r = w, r
+	r.Body = make([]byte, 0, p.size)
+	return nil
+}
+
+func (p *presized) DataReceived(chunk []byte) error {
+	p.r.Body = append(p.r.Body, chunk...)
+	return nil
+}
+
+func (p *presized) Finish() {
+	if p.r.Path == "/hold" {
+		p.held <- p.w
+		return
+	}
+	p.w.WriteString("got " + strconv.Itoa(len(p.r.Body)))
+	p.w.Finish()
+}
+
+func (p *presized) OnConnectionClose() {}
+
+type presizedHandler struct{ held chan *httpserver.Response }
+
+func (h presizedHandler) StartRequest(w *httpserver.Response, r *httpserver.Request) httpserver.MessageDelegate {
+	size := 16
+	if r.Path == "/hold" {
+		size = 1400
+	}
+	return &presized{size: size, held: h.held}
+}
+
+// The budget counts the memory a body holds (its buffer's capacity), not
+// its length: a 10-byte body in a 1400-byte buffer counts 1400.
+func TestBudgetCountsCapacity(t *testing.T) {
+	h := presizedHandler{held: make(chan *httpserver.Response, 1)}
+	var l *ioloop.IOLoop
+	addr := serve(t, h, httpserver.Config{MaxBufferedBodySize: 1500},
+		func(loop *ioloop.IOLoop, _ *httpserver.Server) { l = loop })
+	first := dial(t, addr)
+	io.WriteString(first, post("/hold", 10))
+	w := <-h.held
+	resp, _ := roundTrip(t, addr, post("/x", 200))
+	assert.Equal(t, 503, resp.StatusCode, "1400 + 200 bytes of buffers held would pass 1500")
+	l.AddCallback(func() { w.Finish() })
+	resp, _ = readResponse(t, bufio.NewReader(first), "POST")
+	require.Equal(t, 200, resp.StatusCode)
+	_, body := roundTrip(t, addr, post("/x", 200))
+	assert.Equal(t, "got 200", body, "the held buffer was let go with its response")
 }

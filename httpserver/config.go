@@ -48,8 +48,9 @@ type Config struct {
 	// the connection closed. A delegate may raise it for its request
 	// (Response.SetMaxBodySize), as Tornado's set_max_body_size.
 	MaxBodySize int64
-	// MaxBufferedBodySize bounds the request body bytes the server holds
-	// in memory at once, across all its connections: bodies collected in
+	// MaxBufferedBodySize bounds the memory request bodies hold at once,
+	// across all the server's connections (the capacity of their
+	// buffers, which appends grow ahead of their length): bodies collected in
 	// Request.Body (by a HandlerFunc, or any delegate that appends them
 	// there) and gzipped bodies waiting to be inflated, from their first
 	// byte until their response is finished. A request whose body would

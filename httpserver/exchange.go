@@ -26,8 +26,10 @@ type exchange struct {
 	// when the body is first read (after a paused HeadersReceived).
 	wantContinue bool
 	// charged: the bytes of this request counted in the server's
-	// buffered-body total; bodyHeld: the part of them in req.Body.
-	charged, bodyHeld int64
+	// buffered-body total; bodyHeld and zHeld: the parts of them in
+	// req.Body and zbody. Each counts its buffer's capacity, the memory
+	// it holds, not its length (up to twice as much as appends grow it).
+	charged, bodyHeld, zHeld int64
 	// done: the handler finished the response (or took the connection
 	// over); OnConnectionClose is not due any more.
 	done bool
@@ -90,10 +92,10 @@ func (s *Server) charge(ex *exchange, n int64) error {
 	return nil
 }
 
-// chargeBody counts what the delegate added to req.Body since the last
-// look: the cost of one comparison per piece of body.
+// chargeBody counts what req.Body grew by since the last look (the
+// delegate appends to it): the cost of one comparison per piece of body.
 func (s *Server) chargeBody(ex *exchange) error {
-	n := int64(len(ex.req.Body)) - ex.bodyHeld
+	n := int64(cap(ex.req.Body)) - ex.bodyHeld
 	if n <= 0 {
 		return nil
 	}
@@ -101,8 +103,18 @@ func (s *Server) chargeBody(ex *exchange) error {
 	return s.charge(ex, n)
 }
 
+// chargeCompressed is chargeBody for the compressed body, zbody.
+func (s *Server) chargeCompressed(ex *exchange) error {
+	n := int64(cap(ex.zbody)) - ex.zHeld
+	if n <= 0 {
+		return nil
+	}
+	ex.zHeld += n
+	return s.charge(ex, n)
+}
+
 // uncharge gives back what ex counted, once its request is over.
 func (s *Server) uncharge(ex *exchange) {
 	s.buffered -= ex.charged
-	ex.charged, ex.bodyHeld = 0, 0
+	ex.charged, ex.bodyHeld, ex.zHeld = 0, 0, 0
 }
