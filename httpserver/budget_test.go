@@ -59,7 +59,8 @@ func TestBufferedBodiesShareABudget(t *testing.T) {
 	resp, _ = roundTrip(t, addr, "POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n258\r\n"+strings.Repeat("c", 600)+"\r\n0\r\n\r\n")
 	assert.Equal(t, 503, resp.StatusCode)
 	l.AddCallback(func() { w.Finish() })
-	readResponse(t, bufio.NewReader(c), "POST")}
+	readResponse(t, bufio.NewReader(c), "POST")
+}
 
 // presized is a delegate that collects the body into a buffer of a
 // capacity it chose, and holds /hold requests unanswered.
