@@ -43,7 +43,7 @@ func TestEarlyAnswerToALargeBodyIsNotPooled(t *testing.T) {
 	body := bytes.Repeat([]byte("b"), 16<<20)
 	idle := -1
 	looptest.Run(t, loop, 0, func(co *gen.Co) error {
-		_, err := gen.Await(co, c.Fetch(&httpclient.Request{URL: "http://" + rs.addr + "/", Method: "POST", Body: body}))
+		_, err := gen.Await(co, c.Fetch(&httpclient.Request{URL: "http://" + rs.Addr + "/", Method: "POST", Body: body}))
 		var he *httpclient.HTTPError
 		if assert.ErrorAs(t, err, &he) {
 			assert.Equal(t, 413, he.Code)
@@ -61,12 +61,12 @@ func TestSmallBodyConnectionIsPooled(t *testing.T) {
 	rs := rawServe(t, keepAlive("ok"))
 	loop, c := newClient(t, httpclient.Config{})
 	for i := range 3 {
-		resp, err := fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.addr + "/", Method: "POST",
+		resp, err := fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.Addr + "/", Method: "POST",
 			Body: bytes.Repeat([]byte("s"), 100<<10)})
 		require.NoError(t, err)
 		assert.Equal(t, i > 0, resp.Timing.Reused)
 	}
-	assert.EqualValues(t, 1, rs.accepted.Load())
+	assert.EqualValues(t, 1, rs.Accepted())
 }
 func TestEmptyGzipBody(t *testing.T) {
 	for name, tc := range map[string]struct {
@@ -90,7 +90,7 @@ func TestEmptyGzipBody(t *testing.T) {
 			})
 			loop, c := newClient(t, httpclient.Config{})
 			for i := range 2 {
-				resp, err := fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.addr + "/", Method: tc.method, NoRaise: true})
+				resp, err := fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.Addr + "/", Method: tc.method, NoRaise: true})
 				require.NoError(t, err)
 				assert.Equal(t, tc.code, resp.Code, "%d: %v", i, resp.Error)
 				assert.Equal(t, tc.code/100 != 2, resp.Error != nil, "%d: no error but the status's: %v", i, resp.Error)
@@ -112,7 +112,7 @@ func TestSwitchingProtocolsIsFinal(t *testing.T) {
 	})
 	loop, c := newClient(t, httpclient.Config{})
 	for _, noRaise := range []bool{false, true} {
-		req := &httpclient.Request{URL: "http://" + rs.addr + "/ws", NoRaise: noRaise,
+		req := &httpclient.Request{URL: "http://" + rs.Addr + "/ws", NoRaise: noRaise,
 			RequestTimeout: 5e9} // a hang guard only
 		req.Header.Set("Upgrade", "websocket")
 		req.Header.Set("Connection", "Upgrade")
@@ -134,7 +134,7 @@ func TestSwitchingProtocolsIsFinal(t *testing.T) {
 		assert.ErrorAs(t, resp.Error, &he)
 		<-closed // the client closed the connection
 	}
-	assert.EqualValues(t, 2, rs.accepted.Load(), "never pooled")
+	assert.EqualValues(t, 2, rs.Accepted(), "never pooled")
 }
 
 func TestContentLengthHeaderMustMatchBody(t *testing.T) {
@@ -158,7 +158,7 @@ func TestContentLengthHeaderMustMatchBody(t *testing.T) {
 		"no body":      {"", "5", false},
 		"not a number": {"abc", "three", false},
 	} {
-		req := &httpclient.Request{URL: "http://" + rs.addr + "/", Method: "POST", Body: []byte(tc.body)}
+		req := &httpclient.Request{URL: "http://" + rs.Addr + "/", Method: "POST", Body: []byte(tc.body)}
 		req.Header.Set("Content-Length", tc.length)
 		resp, err := fetch(t, loop, c, req)
 		if !tc.ok {
@@ -169,16 +169,16 @@ func TestContentLengthHeaderMustMatchBody(t *testing.T) {
 		assert.Equal(t, tc.body, string(resp.Body), name)
 	}
 	for _, body := range []string{"abc", ""} {
-		req := &httpclient.Request{URL: "http://" + rs.addr + "/", Method: "POST", Body: []byte(body)}
+		req := &httpclient.Request{URL: "http://" + rs.Addr + "/", Method: "POST", Body: []byte(body)}
 		req.Header.Set("Transfer-Encoding", "chunked")
 		_, err := fetch(t, loop, c, req)
 		assert.ErrorIs(t, err, httpclient.ErrInvalidRequest, "Transfer-Encoding with %q", body)
 	}
 	// Nothing went out wrongly framed: the one connection still serves.
-	resp, err := fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.addr + "/", Method: "POST", Body: []byte("next")})
+	resp, err := fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.Addr + "/", Method: "POST", Body: []byte("next")})
 	require.NoError(t, err)
 	assert.Equal(t, "next", string(resp.Body))
-	assert.EqualValues(t, 1, rs.accepted.Load())
+	assert.EqualValues(t, 1, rs.Accepted())
 }
 
 func TestStalePostIsNotRetried(t *testing.T) {
@@ -199,23 +199,23 @@ func TestStalePostIsNotRetried(t *testing.T) {
 		method   string
 		body     []byte
 		retried  bool
-		accepted int32
+		accepted int
 	}{
 		{"GET", nil, true, 2},
 		{"POST", []byte("once"), false, 1},
 	} {
-		rs.accepted.Store(0)
+		before := rs.Accepted()
 		loop, c := newClient(t, httpclient.Config{})
-		_, err := fetch(t, loop, c, "http://"+rs.addr+"/")
+		_, err := fetch(t, loop, c, "http://"+rs.Addr+"/")
 		require.NoError(t, err)
-		resp, err := fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.addr + "/", Method: tc.method, Body: tc.body})
+		resp, err := fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.Addr + "/", Method: tc.method, Body: tc.body})
 		if tc.retried {
 			require.NoError(t, err, tc.method)
 			assert.Equal(t, "ok", string(resp.Body))
 		} else {
 			require599(t, err, httpclient.ErrStreamClosed)
 		}
-		assert.Equal(t, tc.accepted, rs.accepted.Load(), tc.method)
+		assert.Equal(t, tc.accepted, rs.Accepted()-before, tc.method)
 	}
 }
 
@@ -231,11 +231,11 @@ func TestConnectionClosedTokenKeepsAlive(t *testing.T) {
 	})
 	loop, c := newClient(t, httpclient.Config{})
 	for i := range 3 {
-		resp, err := fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.addr + "/"})
+		resp, err := fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.Addr + "/"})
 		require.NoError(t, err)
 		assert.Equal(t, i > 0, resp.Timing.Reused, "fetch %d", i)
 	}
-	assert.EqualValues(t, 1, rs.accepted.Load())
+	assert.EqualValues(t, 1, rs.Accepted())
 }
 
 func TestTakeoverAfter101(t *testing.T) {
@@ -253,7 +253,7 @@ func TestTakeoverAfter101(t *testing.T) {
 	loop, c := newClient(t, httpclient.Config{})
 	var got []string
 	looptest.Run(t, loop, 0, func(co *gen.Co) error {
-		req := &httpclient.Request{URL: "http://" + rs.addr + "/", Takeover: true}
+		req := &httpclient.Request{URL: "http://" + rs.Addr + "/", Takeover: true}
 		req.Header.Set("Upgrade", "toy")
 		req.Header.Set("Connection", "Upgrade")
 		resp, err := gen.Await(co, c.Fetch(req))

@@ -12,12 +12,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/stretchr/testify/require"
 
 	"github.com/gornado/gornado/future"
 	"github.com/gornado/gornado/gen"
@@ -163,57 +159,11 @@ func (ts *testServer) heldCount() int {
 	return n
 }
 
-// rawServer is a net.Listener whose connections a test script serves with
-// whatever bytes it likes (malformed responses, counted keep-alive). It
-// counts accepted connections.
-type rawServer struct {
-	ln       net.Listener
-	addr     string
-	accepted atomic.Int32
-	wg       sync.WaitGroup
-	mu       sync.Mutex
-	conns    []net.Conn
-}
-
-// rawServe serves each connection with fn on its own goroutine; the listener
-// and connections are closed, and the goroutines waited for, at the end of
-// the test.
-func rawServe(t *testing.T, fn func(c net.Conn, br *bufio.Reader)) *rawServer {
+// rawServe is webtest.NewRawServer: a server a test script answers with
+// whatever bytes it likes.
+func rawServe(t *testing.T, fn func(c net.Conn, br *bufio.Reader)) *webtest.RawServer {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	rs := &rawServer{ln: ln, addr: ln.Addr().String()}
-	rs.wg.Add(1)
-	go func() {
-		defer rs.wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			rs.accepted.Add(1)
-			rs.mu.Lock()
-			rs.conns = append(rs.conns, c)
-			rs.mu.Unlock()
-			rs.wg.Add(1)
-			go func() {
-				defer rs.wg.Done()
-				defer c.Close()
-				c.SetDeadline(time.Now().Add(30 * time.Second)) // hang guard
-				fn(c, bufio.NewReader(c))
-			}()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		rs.mu.Lock()
-		for _, c := range rs.conns {
-			c.Close()
-		}
-		rs.mu.Unlock()
-		rs.wg.Wait()
-	})
-	return rs
+	return webtest.NewRawServer(t, fn)
 }
 
 // readHead reads one request head (and a Content-Length body) from br and

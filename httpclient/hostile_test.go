@@ -27,7 +27,7 @@ func TestEndlessInterimResponsesFail(t *testing.T) {
 		}
 	})
 	loop, c := newClient(t, httpclient.Config{})
-	_, err := fetch(t, loop, c, "http://"+rs.addr+"/")
+	_, err := fetch(t, loop, c, "http://"+rs.Addr+"/")
 	require599(t, err, httpclient.ErrTooManyInterim)
 
 	few := rawServe(t, func(c net.Conn, br *bufio.Reader) {
@@ -35,7 +35,7 @@ func TestEndlessInterimResponsesFail(t *testing.T) {
 		io.WriteString(c, strings.Repeat("HTTP/1.1 103 Early Hints\r\nLink: </s.css>\r\n\r\n", 10)+
 			"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
 	})
-	resp, err := fetch(t, loop, c, "http://"+few.addr+"/")
+	resp, err := fetch(t, loop, c, "http://"+few.Addr+"/")
 	require.NoError(t, err)
 	assert.Equal(t, "ok", string(resp.Body))
 }
@@ -48,7 +48,7 @@ func TestRefusedRedirectKeepsItsReason(t *testing.T) {
 		io.WriteString(c, "HTTP/1.1 302 Found\r\nLocation: file:///etc/passwd\r\nContent-Length: 0\r\n\r\n")
 	})
 	loop, c := newClient(t, httpclient.Config{})
-	resp, err := fetch(t, loop, c, "http://"+rs.addr+"/")
+	resp, err := fetch(t, loop, c, "http://"+rs.Addr+"/")
 	var he *httpclient.HTTPError
 	require.ErrorAs(t, err, &he)
 	assert.Equal(t, 302, he.Code)
@@ -81,7 +81,7 @@ func TestEndlessChunkedBodyCostsItsLimit(t *testing.T) {
 	loop, c := newClient(t, httpclient.Config{MaxBodySize: limit})
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	_, err := fetch(t, loop, c, "http://"+rs.addr+"/")
+	_, err := fetch(t, loop, c, "http://"+rs.Addr+"/")
 	runtime.ReadMemStats(&after)
 	require599(t, err, httpclient.ErrBodyTooLarge)
 	allocated := after.TotalAlloc - before.TotalAlloc

@@ -54,19 +54,19 @@ func TestConnectionReuse(t *testing.T) {
 	rs := rawServe(t, keepAlive("pong"))
 	loop, c := newClient(t, httpclient.Config{})
 	for i := range 5 {
-		resp, err := fetch(t, loop, c, "http://"+rs.addr+"/")
+		resp, err := fetch(t, loop, c, "http://"+rs.Addr+"/")
 		require.NoError(t, err)
 		assert.Equal(t, "pong", string(resp.Body))
 		assert.Equal(t, i > 0, resp.Timing.Reused)
 	}
-	assert.EqualValues(t, 1, rs.accepted.Load(), "one connection for five sequential fetches")
+	assert.EqualValues(t, 1, rs.Accepted(), "one connection for five sequential fetches")
 
 	// Concurrent fetches open a connection each, then reuse them.
 	looptest.Run(t, loop, 0, func(co *gen.Co) error {
 		for range 3 {
 			fs := make([]*futureResponse, 4)
 			for i := range fs {
-				fs[i] = c.FetchURL("http://" + rs.addr + "/")
+				fs[i] = c.FetchURL("http://" + rs.Addr + "/")
 			}
 			for _, f := range fs {
 				if _, err := gen.Await(co, f); err != nil {
@@ -76,7 +76,7 @@ func TestConnectionReuse(t *testing.T) {
 		}
 		return nil
 	})
-	assert.EqualValues(t, 4, rs.accepted.Load(), "the pooled connection and three more")
+	assert.EqualValues(t, 4, rs.Accepted(), "the pooled connection and three more")
 	n := 0
 	looptest.Run(t, loop, 0, func(co *gen.Co) error { n = c.Idle(); return nil })
 	assert.Equal(t, 4, n)
@@ -86,10 +86,10 @@ func TestNoKeepAlive(t *testing.T) {
 	rs := rawServe(t, keepAlive("pong"))
 	loop, c := newClient(t, httpclient.Config{MaxIdlePerHost: -1})
 	for range 3 {
-		_, err := fetch(t, loop, c, "http://"+rs.addr+"/")
+		_, err := fetch(t, loop, c, "http://"+rs.Addr+"/")
 		require.NoError(t, err)
 	}
-	assert.EqualValues(t, 3, rs.accepted.Load())
+	assert.EqualValues(t, 3, rs.Accepted())
 }
 
 func TestConnectionCloseIsHonoured(t *testing.T) {
@@ -99,11 +99,11 @@ func TestConnectionCloseIsHonoured(t *testing.T) {
 	})
 	loop, c := newClient(t, httpclient.Config{})
 	for range 2 {
-		resp, err := fetch(t, loop, c, "http://"+rs.addr+"/")
+		resp, err := fetch(t, loop, c, "http://"+rs.Addr+"/")
 		require.NoError(t, err)
 		assert.False(t, resp.Timing.Reused)
 	}
-	assert.EqualValues(t, 2, rs.accepted.Load())
+	assert.EqualValues(t, 2, rs.Accepted())
 }
 
 func TestStaleConnectionIsRetried(t *testing.T) {
@@ -118,11 +118,11 @@ func TestStaleConnectionIsRetried(t *testing.T) {
 	})
 	loop, c := newClient(t, httpclient.Config{})
 	for range 3 {
-		resp, err := fetch(t, loop, c, "http://"+rs.addr+"/")
+		resp, err := fetch(t, loop, c, "http://"+rs.Addr+"/")
 		require.NoError(t, err)
 		assert.Equal(t, "ok", string(resp.Body))
 	}
-	assert.EqualValues(t, 3, rs.accepted.Load())
+	assert.EqualValues(t, 3, rs.Accepted())
 }
 
 func TestBodyUntilClose(t *testing.T) {
@@ -131,7 +131,7 @@ func TestBodyUntilClose(t *testing.T) {
 		io.WriteString(c, "HTTP/1.0 200 OK\r\n\r\nuntil the end")
 	})
 	loop, c := newClient(t, httpclient.Config{})
-	resp, err := fetch(t, loop, c, "http://"+rs.addr+"/")
+	resp, err := fetch(t, loop, c, "http://"+rs.Addr+"/")
 	require.NoError(t, err)
 	assert.Equal(t, "until the end", string(resp.Body))
 }
@@ -161,7 +161,7 @@ func TestBadResponses(t *testing.T) {
 				io.WriteString(c, tc.reply)
 			})
 			loop, c := newClient(t, httpclient.Config{MaxHeaderSize: 1024, MaxBodySize: 1000})
-			_, err := fetch(t, loop, c, "http://"+rs.addr+"/")
+			_, err := fetch(t, loop, c, "http://"+rs.Addr+"/")
 			require599(t, err, tc.target)
 			if errors.Is(tc.target, httputil.ErrBadStatusLine) || errors.Is(err, httputil.ErrBadChunkSize) {
 				assert.ErrorIs(t, err, httpclient.ErrBadResponse)
@@ -176,7 +176,7 @@ func TestInterimResponsesAreSkipped(t *testing.T) {
 		io.WriteString(c, "HTTP/1.1 102 Processing\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nbody")
 	})
 	loop, c := newClient(t, httpclient.Config{})
-	resp, err := fetch(t, loop, c, "http://"+rs.addr+"/")
+	resp, err := fetch(t, loop, c, "http://"+rs.Addr+"/")
 	require.NoError(t, err)
 	assert.Equal(t, "body", string(resp.Body))
 	assert.False(t, resp.Header.Has("Link"))
@@ -193,7 +193,7 @@ func TestExpectContinueRefused(t *testing.T) {
 		got <- strings.Join(lines, "\n") + "|" + string(b)
 	})
 	loop, c := newClient(t, httpclient.Config{})
-	_, err := fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.addr + "/", Method: "POST",
+	_, err := fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.Addr + "/", Method: "POST",
 		Body: []byte("secret body"), Expect100Continue: true})
 	var he *httpclient.HTTPError
 	require.ErrorAs(t, err, &he)
@@ -221,7 +221,7 @@ func TestRequestTimeout(t *testing.T) {
 		io.ReadAll(br) // until the client gives up
 	})
 	loop, c := newClient(t, httpclient.Config{})
-	_, err := fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.addr + "/", RequestTimeout: 50 * time.Millisecond})
+	_, err := fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.Addr + "/", RequestTimeout: 50 * time.Millisecond})
 	he := require599(t, err, httpclient.ErrTimeout)
 	assert.Contains(t, he.Message, "timeout during request")
 }
@@ -249,7 +249,7 @@ func TestContextCancel(t *testing.T) {
 	loop, c := newClient(t, httpclient.Config{})
 	ctx, cancel := context.WithCancel(context.Background())
 	looptest.Run(t, loop, 0, func(co *gen.Co) error {
-		f := c.Fetch(&httpclient.Request{URL: "http://" + rs.addr + "/", Context: ctx})
+		f := c.Fetch(&httpclient.Request{URL: "http://" + rs.Addr + "/", Context: ctx})
 		loop.CallLater(20*time.Millisecond, cancel)
 		_, err := gen.Await(co, f)
 		var he *httpclient.HTTPError
@@ -260,10 +260,10 @@ func TestContextCancel(t *testing.T) {
 	<-closed // the server saw the connection close
 	// An already cancelled context fails at once, with the same 599 as a
 	// later cancellation: a Response, and NoRaise honoured.
-	_, err := fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.addr + "/", Context: ctx})
+	_, err := fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.Addr + "/", Context: ctx})
 	he := require599(t, err, context.Canceled)
-	assert.Equal(t, "http://"+rs.addr+"/", he.Response.EffectiveURL)
-	resp, err := fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.addr + "/", Context: ctx, NoRaise: true})
+	assert.Equal(t, "http://"+rs.Addr+"/", he.Response.EffectiveURL)
+	resp, err := fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.Addr + "/", Context: ctx, NoRaise: true})
 	require.NoError(t, err)
 	assert.Equal(t, 599, resp.Code)
 	assert.ErrorIs(t, resp.Error, context.Canceled)
@@ -272,7 +272,7 @@ func TestContextCancel(t *testing.T) {
 		assert.Equal(t, 0, c.Queued())
 		return nil
 	})
-	assert.EqualValues(t, 1, rs.accepted.Load(), "nothing sent")
+	assert.EqualValues(t, 1, rs.Accepted(), "nothing sent")
 }
 
 func TestNoRaiseTransportError(t *testing.T) {
@@ -291,17 +291,17 @@ func TestNoRaiseTransportError(t *testing.T) {
 func TestCallbackPanicFailsTheFetch(t *testing.T) {
 	rs := rawServe(t, keepAlive("pong"))
 	loop, c := newClient(t, httpclient.Config{})
-	_, err := fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.addr + "/",
+	_, err := fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.Addr + "/",
 		StreamingCallback: func([]byte) { panic("boom") }})
 	var he *httpclient.HTTPError
 	require.ErrorAs(t, err, &he)
 	assert.Equal(t, 599, he.Code)
 	assert.Contains(t, err.Error(), "boom")
-	_, err = fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.addr + "/",
+	_, err = fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.Addr + "/",
 		HeaderCallback: func(string) { panic("bang") }})
 	assert.ErrorContains(t, err, "bang")
 	// The client goes on.
-	resp, err := fetch(t, loop, c, "http://"+rs.addr+"/")
+	resp, err := fetch(t, loop, c, "http://"+rs.Addr+"/")
 	require.NoError(t, err)
 	assert.Equal(t, "pong", string(resp.Body))
 }
@@ -325,7 +325,7 @@ func TestGzipLimits(t *testing.T) {
 				c.Write(tc.body)
 			})
 			loop, c := newClient(t, httpclient.Config{MaxBodySize: 64 << 10})
-			_, err := fetch(t, loop, c, "http://"+rs.addr+"/")
+			_, err := fetch(t, loop, c, "http://"+rs.Addr+"/")
 			require599(t, err, tc.target)
 		})
 	}
@@ -337,7 +337,7 @@ func TestStreamedBodyIsNotReplayedOn307(t *testing.T) {
 		io.WriteString(c, "HTTP/1.1 307 Temporary Redirect\r\nLocation: /elsewhere\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
 	})
 	loop, c := newClient(t, httpclient.Config{})
-	resp, err := fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.addr + "/", Method: "POST", NoRaise: true,
+	resp, err := fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.Addr + "/", Method: "POST", NoRaise: true,
 		BodyProducer: func(write func([]byte) *futureUnit) *futureUnit { return write([]byte("once")) }})
 	require.NoError(t, err)
 	assert.Equal(t, 307, resp.Code)
@@ -355,7 +355,7 @@ func TestExpectContinueIgnoredByServer(t *testing.T) {
 		fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
 	})
 	loop, c := newClient(t, httpclient.Config{ExpectContinueTimeout: 20 * time.Millisecond})
-	resp, err := fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.addr + "/", Method: "PUT",
+	resp, err := fetch(t, loop, c, &httpclient.Request{URL: "http://" + rs.Addr + "/", Method: "PUT",
 		Body: []byte("sent anyway"), Expect100Continue: true})
 	require.NoError(t, err)
 	assert.Equal(t, "sent anyway", string(resp.Body))
@@ -388,7 +388,7 @@ func TestEarlyAnswerStopsTheProducer(t *testing.T) {
 			})
 			return produced
 		}
-		_, err := gen.Await(co, c.Fetch(&httpclient.Request{URL: "http://" + rs.addr + "/", Method: "POST", BodyProducer: producer}))
+		_, err := gen.Await(co, c.Fetch(&httpclient.Request{URL: "http://" + rs.Addr + "/", Method: "POST", BodyProducer: producer}))
 		var he *httpclient.HTTPError
 		if assert.ErrorAs(t, err, &he) {
 			assert.Equal(t, 413, he.Code)

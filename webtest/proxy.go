@@ -10,9 +10,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
-
-	"github.com/stretchr/testify/require"
 )
 
 // Proxy is an HTTP proxy for tests, on loopback until the end of the
@@ -26,17 +23,16 @@ import (
 //		ProxyUsername: "user", ProxyPassword: "secret"}
 //
 // Each connection carries one request (or one tunnel) and has a 30-second
-// hang guard; every connection and goroutine is gone when the test ends.
+// hang guard; every connection and goroutine is gone when the test ends
+// (it is a RawServer).
 type Proxy struct {
 	Addr string // "127.0.0.1:port"
 	Host string // "127.0.0.1"
 	Port int
 
-	ln    net.Listener
+	rs    *RawServer
 	auth  string // the Proxy-Authorization it wants, or ""
-	wg    sync.WaitGroup
 	mu    sync.Mutex
-	conns []net.Conn
 	heads [][]string // request line first
 }
 
@@ -44,24 +40,15 @@ type Proxy struct {
 // without that Basic Proxy-Authorization gets a 407.
 func NewProxy(t testing.TB, userPass string) *Proxy {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	p := &Proxy{ln: ln, Addr: ln.Addr().String(), Host: "127.0.0.1"}
-	p.Port = ln.Addr().(*net.TCPAddr).Port
+	p := &Proxy{Host: "127.0.0.1"}
 	if userPass != "" {
 		p.auth = "Basic " + base64.StdEncoding.EncodeToString([]byte(userPass))
 	}
-	p.wg.Add(1)
-	go p.accept()
-	t.Cleanup(func() {
-		ln.Close()
-		p.mu.Lock()
-		for _, c := range p.conns {
-			c.Close()
-		}
-		p.mu.Unlock()
-		p.wg.Wait()
-	})
+	p.rs = listenRaw(t)
+	p.Addr = p.rs.Addr
+	_, port, _ := net.SplitHostPort(p.Addr)
+	p.Port, _ = strconv.Atoi(port)
+	p.rs.start(p.serve)
 	return p
 }
 
@@ -83,31 +70,6 @@ func (p *Proxy) Heads() [][]string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return append([][]string(nil), p.heads...)
-}
-
-func (p *Proxy) accept() {
-	defer p.wg.Done()
-	for {
-		c, err := p.ln.Accept()
-		if err != nil {
-			return
-		}
-		p.track(c)
-		p.wg.Add(1)
-		go func() {
-			defer p.wg.Done()
-			defer c.Close()
-			c.SetDeadline(time.Now().Add(30 * time.Second)) // hang guard
-			p.serve(c, bufio.NewReader(c))
-		}()
-	}
-}
-
-// track has c closed at the end of the test.
-func (p *Proxy) track(c net.Conn) {
-	p.mu.Lock()
-	p.conns = append(p.conns, c)
-	p.mu.Unlock()
 }
 
 func (p *Proxy) serve(c net.Conn, br *bufio.Reader) {
@@ -144,7 +106,7 @@ func (p *Proxy) serve(c net.Conn, br *bufio.Reader) {
 		io.WriteString(c, "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")
 		return
 	}
-	p.track(up)
+	p.rs.Track(up)
 	defer up.Close()
 	if f[0] == "CONNECT" {
 		io.WriteString(c, "HTTP/1.1 200 Connection established\r\n\r\n")
@@ -154,12 +116,10 @@ func (p *Proxy) serve(c net.Conn, br *bufio.Reader) {
 	// Copy through plain interfaces: a TCP-to-TCP io.Copy splices through
 	// pipes that a sync.Pool keeps until a GC, which looptest's leak check
 	// would count.
-	p.wg.Add(1)
-	go func() {
-		defer p.wg.Done()
+	p.rs.Go(func() {
 		io.Copy(struct{ io.Writer }{up}, struct{ io.Reader }{br})
 		up.Close()
-	}()
+	})
 	io.Copy(struct{ io.Writer }{c}, struct{ io.Reader }{up})
 }
 
