@@ -16,6 +16,7 @@ import (
 	"github.com/gornado/gornado/gen"
 	"github.com/gornado/gornado/httpclient"
 	"github.com/gornado/gornado/looptest"
+	"github.com/gornado/gornado/webtest"
 )
 
 // Tests of one exchange's framing on its connection: when a connection may
@@ -29,7 +30,7 @@ func TestEarlyAnswerToALargeBodyIsNotPooled(t *testing.T) {
 	release := make(chan struct{})
 	var once sync.Once
 	rs := rawServe(t, func(c net.Conn, br *bufio.Reader) {
-		if lines := readLines(br); len(lines) == 0 {
+		if lines := webtest.ReadHead(br); len(lines) == 0 {
 			return
 		}
 		io.WriteString(c, "HTTP/1.1 413 Payload Too Large\r\nContent-Length: 0\r\n\r\n")
@@ -105,7 +106,7 @@ func TestSwitchingProtocolsIsFinal(t *testing.T) {
 	// HTTP head, and the connection cannot serve HTTP again.
 	closed := make(chan struct{}, 2)
 	rs := rawServe(t, func(c net.Conn, br *bufio.Reader) {
-		readLines(br)
+		webtest.ReadHead(br)
 		io.WriteString(c, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n\x81\x05hello")
 		io.Copy(io.Discard, br) // until the client closes
 		closed <- struct{}{}
@@ -242,7 +243,7 @@ func TestTakeoverAfter101(t *testing.T) {
 	// With Takeover the 101 is a success and its connection the caller's,
 	// with the bytes the server sent after the head still buffered.
 	rs := rawServe(t, func(c net.Conn, br *bufio.Reader) {
-		readLines(br)
+		webtest.ReadHead(br)
 		io.WriteString(c, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: toy\r\nConnection: Upgrade\r\n\r\nwelcome\n")
 		line, err := br.ReadString('\n')
 		if err == nil {

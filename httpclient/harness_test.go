@@ -189,18 +189,6 @@ func readHead(br *bufio.Reader) (lines []string, body []byte, err error) {
 	return lines, body, err
 }
 
-// readLines reads one request head from br, without its body.
-func readLines(br *bufio.Reader) (lines []string) {
-	for {
-		line, err := br.ReadString('\n')
-		line = strings.TrimRight(line, "\r\n")
-		if err != nil || line == "" {
-			return lines
-		}
-		lines = append(lines, line)
-	}
-}
-
 // newClient makes a client on a fresh test loop.
 func newClient(t *testing.T, opts httpclient.Config) (*ioloop.IOLoop, *httpclient.AsyncHTTPClient) {
 	t.Helper()

@@ -24,6 +24,7 @@ import (
 	"github.com/gornado/gornado/httputil"
 	"github.com/gornado/gornado/iostream"
 	"github.com/gornado/gornado/looptest"
+	"github.com/gornado/gornado/webtest"
 )
 
 // require599 checks that err is a 599 *HTTPError wrapping target.
@@ -185,7 +186,7 @@ func TestInterimResponsesAreSkipped(t *testing.T) {
 func TestExpectContinueRefused(t *testing.T) {
 	got := make(chan string, 1)
 	rs := rawServe(t, func(c net.Conn, br *bufio.Reader) {
-		lines := readLines(br)
+		lines := webtest.ReadHead(br)
 		io.WriteString(c, "HTTP/1.1 417 Expectation Failed\r\nContent-Length: 0\r\n\r\n")
 		// The body must not follow: the next bytes are EOF (the client
 		// closes a connection whose body was left unsent).
@@ -333,7 +334,7 @@ func TestGzipLimits(t *testing.T) {
 
 func TestStreamedBodyIsNotReplayedOn307(t *testing.T) {
 	rs := rawServe(t, func(c net.Conn, br *bufio.Reader) {
-		readLines(br)
+		webtest.ReadHead(br)
 		io.WriteString(c, "HTTP/1.1 307 Temporary Redirect\r\nLocation: /elsewhere\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
 	})
 	loop, c := newClient(t, httpclient.Config{})
@@ -367,7 +368,7 @@ func TestEarlyAnswerStopsTheProducer(t *testing.T) {
 	// still coming: the producer's later writes fail, and the connection
 	// is not reused (its framing is lost).
 	rs := rawServe(t, func(c net.Conn, br *bufio.Reader) {
-		readLines(br)
+		webtest.ReadHead(br)
 		io.WriteString(c, "HTTP/1.1 413 Payload Too Large\r\nContent-Length: 0\r\n\r\n")
 		io.Copy(io.Discard, br)
 	})

@@ -73,7 +73,7 @@ func (p *Proxy) Heads() [][]string {
 }
 
 func (p *Proxy) serve(c net.Conn, br *bufio.Reader) {
-	lines := readHeadLines(br)
+	lines := ReadHead(br)
 	if len(lines) == 0 {
 		return
 	}
@@ -121,18 +121,6 @@ func (p *Proxy) serve(c net.Conn, br *bufio.Reader) {
 		up.Close()
 	})
 	io.Copy(struct{ io.Writer }{c}, struct{ io.Reader }{up})
-}
-
-// readHeadLines reads one request head, without its body.
-func readHeadLines(br *bufio.Reader) (lines []string) {
-	for {
-		line, err := br.ReadString('\n')
-		line = strings.TrimRight(line, "\r\n")
-		if err != nil || line == "" {
-			return lines
-		}
-		lines = append(lines, line)
-	}
 }
 
 func hasLine(lines []string, want string) bool {

@@ -3,6 +3,7 @@ package webtest
 import (
 	"bufio"
 	"net"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -98,4 +99,19 @@ func (rs *RawServer) Go(fn func()) {
 		defer rs.wg.Done()
 		fn()
 	}()
+}
+
+// ReadHead reads one HTTP head from br (a request's or a response's) and
+// returns its lines, without their CRLFs and without the body: what a
+// RawServer script reads before it answers. It stops early, with what it
+// has, at an error.
+func ReadHead(br *bufio.Reader) (lines []string) {
+	for {
+		line, err := br.ReadString('\n')
+		line = strings.TrimRight(line, "\r\n")
+		if err != nil || line == "" {
+			return lines
+		}
+		lines = append(lines, line)
+	}
 }
