@@ -107,7 +107,9 @@ func NewApplication(routes []Route, settings Config) (*Application, error) {
 // slog.Default()).
 func (a *Application) Logger() *slog.Logger { return a.logger }
 
-// Config returns the application's settings.
+// Config returns the application's settings as it uses them: with
+// StaticURLPrefix defaulted, and a TemplateFS or StaticFS narrowed to the
+// TemplatePath or StaticPath inside it (which are then empty).
 func (a *Application) Config() *Config { return &a.settings }
 
 // ReverseURL returns the path of the route named name with its groups
