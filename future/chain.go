@@ -2,6 +2,7 @@ package future
 
 // Chain copies the outcome of src into dst once src is done; if dst is
 // already done (cancelled, say) the outcome is dropped. It returns dst.
+// It is Tornado's chain_future.
 func Chain[T any](src, dst *Future[T]) *Future[T] {
 	src.AddDoneCallback(func(src *Future[T]) {
 		dst.Set(src.Result())

@@ -17,6 +17,11 @@
 // goroutine: a worker goroutine may complete a future and the loop sees the
 // value, with the race detector seeing the handoff. Coroutines wait for
 // futures with gen.Await.
+//
+// Tornado's names, in Go case: add_done_callback is AddDoneCallback,
+// set_result and set_exception are SetResult and SetError, chain_future is
+// Chain. Then, Map and Catch build a new future from an old one, where
+// asyncio code would write a small coroutine.
 package future
 
 import (
@@ -101,7 +106,8 @@ func Failed[T any](s Scheduler, err error) *Future[T] {
 	return f
 }
 
-// Scheduler returns the scheduler the future's callbacks run on.
+// Scheduler returns the scheduler the future's callbacks run on. Safe from
+// any goroutine.
 func (f *Future[T]) Scheduler() Scheduler { return f.sched }
 
 // Done reports whether the future has a result, an error or was cancelled.
@@ -119,13 +125,15 @@ func (f *Future[T]) Result() (T, error) {
 	return f.result, f.err
 }
 
-// Err returns the future's error: nil on success, ErrNotDone while pending.
+// Err returns the future's error: nil on success, ErrNotDone while pending,
+// ErrCancelled once cancelled. Safe from any goroutine.
 func (f *Future[T]) Err() error {
 	_, err := f.Result()
 	return err
 }
 
-// Cancelled reports whether the future was cancelled.
+// Cancelled reports whether the future was cancelled. Safe from any
+// goroutine.
 func (f *Future[T]) Cancelled() bool {
 	return f.Done() && errors.Is(f.err, ErrCancelled)
 }
@@ -158,6 +166,7 @@ func (f *Future[T]) Cancel() bool {
 
 // Set completes the future with v and err: SetError when err is non-nil,
 // SetResult otherwise. It is the natural sink for a `return v, err` function.
+// It reports false if the future was already done. Safe from any goroutine.
 func (f *Future[T]) Set(v T, err error) bool {
 	if err != nil {
 		return f.SetError(err)

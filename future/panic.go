@@ -21,6 +21,8 @@ type PanicError struct {
 	Stack []byte
 }
 
+// Error returns the panic value and the stack, as an unrecovered panic
+// prints them.
 func (e *PanicError) Error() string {
 	return fmt.Sprintf("panic: %v\n\n%s", e.Value, e.Stack)
 }

@@ -53,7 +53,8 @@ func All[T any](l *ioloop.IOLoop, fs ...*future.Future[T]) *future.Future[[]T] {
 }
 
 // AllMap is All for a map of futures: the result maps each key to its
-// future's result. If some failed, it fails with one of their errors.
+// future's result. If some failed, it fails with one of their errors
+// (Tornado's multi with a dict). Loop-only.
 func AllMap[K comparable, T any](l *ioloop.IOLoop, fs map[K]*future.Future[T]) *future.Future[map[K]T] {
 	keys := make([]K, 0, len(fs))
 	list := make([]*future.Future[T], 0, len(fs))

@@ -39,3 +39,25 @@ func ExampleRunSync() {
 	// executor: 42
 	// [b a] <nil> true
 }
+
+// A WaitIterator hands out outcomes in the order the futures complete, not
+// the order they were given.
+func ExampleNewWaitIterator() {
+	loop, _ := ioloop.New(ioloop.Config{})
+	defer loop.Close()
+	_, err := gen.RunSync(loop, func(co *gen.Co) (struct{}, error) {
+		slow := gen.After(loop, 30*time.Millisecond)
+		fast := gen.After(loop, 10*time.Millisecond)
+		it := gen.NewWaitIterator(loop, slow, fast)
+		for !it.Done() {
+			_, err := it.Next(co)
+			fmt.Println("done:", []string{"slow", "fast"}[it.CurrentIndex()], err)
+		}
+		return struct{}{}, nil
+	}, time.Second)
+	fmt.Println(err)
+	// Output:
+	// done: fast <nil>
+	// done: slow <nil>
+	// <nil>
+}

@@ -66,10 +66,14 @@ import (
 	"github.com/gornado/gornado/ioloop"
 )
 
-// Errors that coroutines see; they are the ioloop errors, so errors.Is
-// matches either name.
+// Errors that coroutines see; they are the ioloop and future errors under
+// a second name, so errors.Is matches either name.
 var (
-	ErrTimeout    = ioloop.ErrTimeout
+	// ErrTimeout is the error of WithTimeout and RunSync when time ran
+	// out; it is ioloop.ErrTimeout.
+	ErrTimeout = ioloop.ErrTimeout
+	// ErrLoopClosed is what a parked coroutine's wait returns when the
+	// loop is closed under it; it is ioloop.ErrLoopClosed.
 	ErrLoopClosed = ioloop.ErrLoopClosed
 	// ErrCancelled is what a cancelled coroutine's waits return (see
 	// Cancellation); it is future.ErrCancelled.
@@ -189,7 +193,8 @@ func (t *task[T]) run() {
 	returned = true
 }
 
-// Await waits for f and returns its result. If f is done it returns at
+// Await waits for f and returns its result (Tornado's await, or yield in a
+// gen.coroutine). If f is done it returns at
 // once; otherwise the coroutine parks until f completes, and the loop runs
 // other work meanwhile. It returns ErrLoopClosed if the loop is closed
 // while the coroutine waits, and ErrCancelled if the coroutine is

@@ -25,7 +25,7 @@ type WaitIterator[T any] struct {
 }
 
 // NewWaitIterator starts watching fs, which may belong to other loops
-// (their outcomes are taken in on l).
+// (their outcomes are taken in on l). Loop-only.
 func NewWaitIterator[T any](l *ioloop.IOLoop, fs ...*future.Future[T]) *WaitIterator[T] {
 	it := &WaitIterator[T]{loop: l, fs: fs, left: len(fs), current: -1}
 	for i, f := range fs {

@@ -2,7 +2,9 @@ package ioloop
 
 import "time"
 
-// Clock tells a loop the time. The system clock is the default.
+// Clock tells a loop the time (Config.Clock); nil means the system clock.
+// Now is called on the loop and, through IOLoop.Time, from any goroutine,
+// so it must be safe for concurrent use.
 type Clock interface {
 	Now() time.Time
 }

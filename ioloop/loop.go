@@ -164,11 +164,13 @@ func New(cfg Config) (*IOLoop, error) {
 	return l, nil
 }
 
-// Logger returns the loop's logger.
+// Logger returns the loop's logger: Config.Logger, or slog.Default() if
+// that was nil. Safe from any goroutine.
 func (l *IOLoop) Logger() *slog.Logger { return l.log }
 
 // Time returns the loop's clock reading: the system time, or the fake
-// clock's. Deadlines passed to CallAt are compared with it.
+// clock's. Deadlines passed to CallAt are compared with it. Safe from any
+// goroutine (Tornado's IOLoop.time).
 func (l *IOLoop) Time() time.Time {
 	if l.clock == nil {
 		return time.Now()
@@ -233,7 +235,8 @@ func (l *IOLoop) Stop() {
 	l.mu.Unlock()
 }
 
-// Running reports whether the loop is between Start and its return.
+// Running reports whether the loop is between Start and its return. Safe
+// from any goroutine.
 func (l *IOLoop) Running() bool { return l.state.Load() == stateRunning }
 
 // Start runs the loop until Stop, then returns nil. It returns ErrRunning

@@ -5,7 +5,8 @@ import (
 	"time"
 )
 
-// PeriodicCallback calls a function every Interval on the loop, as
+// PeriodicCallback calls a function every interval (fixed at
+// NewPeriodicCallback) on the loop, as
 // Tornado's PeriodicCallback does. The period runs from the start of one
 // call to the start of the next; a call that runs late (a slow callback, a
 // busy loop) skips the ticks it missed instead of bursting to catch up.
