@@ -194,9 +194,9 @@ func (t *task[T]) run() {
 }
 
 // Await waits for f and returns its result (Tornado's await, or yield in a
-// gen.coroutine). If f is done it returns at
-// once; otherwise the coroutine parks until f completes, and the loop runs
-// other work meanwhile. It returns ErrLoopClosed if the loop is closed
+// gen.coroutine). If f is done it returns at once; otherwise the
+// coroutine parks until f completes, and the loop runs other work
+// meanwhile. It returns ErrLoopClosed if the loop is closed
 // while the coroutine waits, and ErrCancelled if the coroutine is
 // cancelled (then without waiting for f, which is left alone). f may
 // belong to another loop. Call it only from co's own function, on the
