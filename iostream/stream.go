@@ -9,11 +9,12 @@ import (
 	"github.com/gornado/gornado/ioloop"
 )
 
-// Default limits, Tornado's.
-const (
-	DefaultMaxBufferSize = 100 << 20 // 100 MiB
-	readChunk            = 16 << 10
-)
+// DefaultMaxBufferSize is the read buffer bound when Config.MaxBufferSize
+// is zero: 100 MiB, Tornado's max_buffer_size.
+const DefaultMaxBufferSize = 100 << 20
+
+// readChunk is how much a stream asks the socket for at a time.
+const readChunk = 16 << 10
 
 // Config sets a stream's limits. The zero value works.
 type Config struct {

@@ -31,8 +31,8 @@ type ClientConfig struct {
 	FallbackDelay time.Duration
 }
 
-// ConnectConfig are the options of one Connect. The zero value makes a
-// plain connection with no timeout.
+// ConnectConfig configures one Connect. The zero value makes a plain
+// connection with no timeout.
 type ConnectConfig struct {
 	// Family restricts the addresses tried: FamilyAny (the default),
 	// FamilyIPv4 or FamilyIPv6. With SourceIP set and Family FamilyAny,
@@ -79,30 +79,30 @@ func NewTCPClient(loop *ioloop.IOLoop, cfg ClientConfig) *TCPClient {
 // first family's are tried one after another; if none has connected
 // within FallbackDelay, or one fails, the other family's start too, in
 // parallel. The first to connect wins and every other attempt is closed.
-// With opts.TLS, the winner then does the client side of the handshake.
+// With cfg.TLS, the winner then does the client side of the handshake.
 //
 // If every attempt fails, the future fails with the last attempt's error,
 // a *net.OpError naming the address (errors.Is finds the errno, such as
 // syscall.ECONNREFUSED); resolution, timeout (ioloop.ErrTimeout) and
 // handshake errors (see StartTLS) fail it likewise. Cancelling the future
 // abandons the connect and closes what it opened. Loop-only.
-func (c *TCPClient) Connect(host string, port int, opts ConnectConfig) *future.Future[*IOStream] {
+func (c *TCPClient) Connect(host string, port int, cfg ConnectConfig) *future.Future[*IOStream] {
 	out := future.New[*IOStream](c.loop).SetOrigin("connect")
 	if port < 0 || port > 0xFFFF {
 		out.SetError(&net.AddrError{Err: "invalid port", Addr: strconv.Itoa(port)})
 		return out
 	}
-	family := opts.Family
-	if family == FamilyAny && opts.SourceIP.IsValid() {
+	family := cfg.Family
+	if family == FamilyAny && cfg.SourceIP.IsValid() {
 		family = FamilyIPv6
-		if opts.SourceIP.Unmap().Is4() {
+		if cfg.SourceIP.Unmap().Is4() {
 			family = FamilyIPv4
 		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	cn := &connector{c: c, host: host, port: port, opts: opts, out: out, cancel: cancel}
-	if opts.Timeout > 0 {
-		cn.deadline = c.loop.CallLater(opts.Timeout, cn.timedOut)
+	cn := &connector{c: c, host: host, port: port, opts: cfg, out: out, cancel: cancel}
+	if cfg.Timeout > 0 {
+		cn.deadline = c.loop.CallLater(cfg.Timeout, cn.timedOut)
 	}
 	out.OnDone(cn.cleanup)
 	c.cfg.Resolver.Resolve(ctx, c.loop, host, family).AddDoneCallback(cn.resolved)
