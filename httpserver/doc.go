@@ -28,10 +28,24 @@
 // Transfer-Encoding, conflicting lengths, bad chunk sizes, invalid header
 // bytes, obs-fold, a missing Host) with 400 and a closed connection, and
 // enforces the limits and timeouts of Config (431, 413, slow heads and
-// bodies, idle connections). A StreamHandler takes bodies chunk by chunk.
-// Shutdown stops gracefully; Group runs one loop per core on a shared port
+// bodies, idle connections). Shutdown stops gracefully; Server.Run serves
+// until a context ends; Group runs one loop per core on a shared port
 // (SO_REUSEPORT).
 //
-// Everything here is loop-only, except Group.Run and ListenAndServe,
-// which run the loops themselves.
+// # Handlers and delegates
+//
+// A Handler is asked, once per request and as soon as its head has
+// arrived, for a MessageDelegate: the object that receives that request's
+// head, body pieces and end (Tornado's HTTPServerConnectionDelegate and
+// HTTPMessageDelegate). HandlerFunc is the Handler whose delegate
+// collects the whole body into Request.Body and then calls a function,
+// which is what most code wants. A delegate of one's own takes the body as it arrives
+// (an upload streamed to disk), refuses it from the head (answering, or
+// returning a *StatusError), holds it back with Response.PauseReading,
+// or takes the connection over with Response.Detach (a WebSocket, a
+// CONNECT tunnel). Package web's Application is such a Handler: it routes
+// once, at the head.
+//
+// Everything here is loop-only, except Server.Run, Group.Run and
+// ListenAndServe, which run the loops themselves.
 package httpserver

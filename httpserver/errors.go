@@ -7,12 +7,15 @@ import (
 )
 
 // StatusError is an error that carries the HTTP status to answer with. A
-// BodyReceiver may return one to refuse a body (413, 415, ...).
+// MessageDelegate's HeadersReceived or DataReceived may return one to
+// refuse a request or its body (413, 415, ...): the server answers Code
+// and closes the connection.
 type StatusError struct {
 	Code int
 	Msg  string
 }
 
+// Error returns Msg.
 func (e *StatusError) Error() string { return e.Msg }
 
 // StatusCode returns e.Code.

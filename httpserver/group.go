@@ -15,8 +15,9 @@ import (
 	"github.com/gornado/gornado/iostream"
 )
 
-// DefaultShutdownTimeout is how long Group.Run lets requests in flight
-// finish after its context ends.
+// DefaultShutdownTimeout is how long Group.Run (with a zero
+// ShutdownTimeout) and Server.Run let requests in flight finish after
+// their context ends.
 const DefaultShutdownTimeout = 10 * time.Second
 
 // Group is several loops, each with its own Server and its own listening
@@ -26,7 +27,11 @@ const DefaultShutdownTimeout = 10 * time.Second
 // loop gets its own Handler from the factory, so handlers keep the
 // one-goroutine rule: state shared between loops needs its own locking.
 type Group struct {
-	Loops   []*ioloop.IOLoop
+	// Loops are the group's loops, one per server, made by NewGroup with
+	// Config.Logger. Before Run, set up other work on them (from any
+	// goroutine, with AddCallback); Run closes them.
+	Loops []*ioloop.IOLoop
+	// Servers are the servers, Servers[i] on Loops[i].
 	Servers []*Server
 	addr    net.Addr
 	// ShutdownTimeout bounds the graceful shutdown in Run; zero means
@@ -82,8 +87,9 @@ func (g *Group) Addr() net.Addr { return g.addr }
 
 // Run runs every loop, each on its own goroutine, until ctx ends; then it
 // shuts the servers down gracefully (within ShutdownTimeout), stops and
-// closes the loops, and returns nil, or the first error of a Shutdown cut
-// short.
+// closes the loops, and returns nil, or the errors of the shutdowns that
+// had to cut connections (context.DeadlineExceeded), joined. Call it once,
+// from any goroutine.
 func (g *Group) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	for _, l := range g.Loops {
@@ -116,7 +122,13 @@ func (g *Group) Run(ctx context.Context) error {
 }
 
 // ListenAndServe is NewGroup and Run in one call: the one-line way to
-// serve h's factory on n loops until ctx ends.
+// serve on n loops until ctx ends, each loop with the Handler newHandler
+// makes for it:
+//
+//	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+//	defer stop()
+//	err := httpserver.ListenAndServe(ctx, ":8888", runtime.NumCPU(),
+//		func(*ioloop.IOLoop) httpserver.Handler { return hello }, httpserver.Config{})
 func ListenAndServe(ctx context.Context, addr string, n int, newHandler func(loop *ioloop.IOLoop) Handler, cfg Config) error {
 	g, err := NewGroup(addr, n, newHandler, cfg)
 	if err != nil {

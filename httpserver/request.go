@@ -51,7 +51,9 @@ func (r *Request) ProtoAtLeast(major, minor int) bool {
 	return minor == 0 || r.Version == "HTTP/1.1"
 }
 
-// Cookies parses the Cookie header, leniently as browsers send it.
+// Cookies parses the Cookie headers into a name to value map, leniently
+// as browsers send them (httputil.ParseCookie; Tornado's
+// HTTPServerRequest.cookies). It parses anew at each call.
 func (r *Request) Cookies() map[string]string {
 	return httputil.ParseCookie(strings.Join(r.Header.Values("Cookie"), "; "))
 }

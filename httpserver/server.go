@@ -56,16 +56,20 @@ func New(loop *ioloop.IOLoop, h Handler, cfg Config) *Server {
 	return s
 }
 
-// Listen binds addr ("host:port") and starts serving.
+// Listen binds addr ("host:port"; an empty host is every interface, port 0
+// a free port, see Addrs) and starts serving (Tornado's HTTPServer.listen).
+// It returns the error of resolving or binding. Loop-only.
 func (s *Server) Listen(addr string) error { return s.tcp.Listen(addr) }
 
-// AddSockets serves on listening sockets from iostream.BindSockets.
+// AddSockets serves on listening sockets from iostream.BindSockets (or
+// BindUnixSocket), which the server owns from then on (Tornado's
+// add_sockets). Loop-only.
 func (s *Server) AddSockets(fds []int) error { return s.tcp.AddSockets(fds) }
 
-// Addrs returns the addresses the server listens on.
+// Addrs returns the addresses the server listens on. Loop-only.
 func (s *Server) Addrs() []net.Addr { return s.tcp.Addrs() }
 
-// Connections returns the number of open connections.
+// Connections returns the number of open connections. Loop-only.
 func (s *Server) Connections() int { return len(s.conns) }
 
 func (s *Server) handleStream(st *iostream.IOStream) {
@@ -206,7 +210,7 @@ func (s *Server) finishShutdown(err error) {
 }
 
 // Close stops listening and closes every connection at once; a pending
-// Shutdown completes.
+// Shutdown completes. Loop-only.
 func (s *Server) Close() {
 	s.tcp.Stop()
 	for _, c := range s.conns {
@@ -221,8 +225,8 @@ func (s *Server) Close() {
 
 // Run runs the server's loop until ctx ends, then shuts the server down
 // gracefully (requests in flight get up to DefaultShutdownTimeout to
-// finish) and stops the loop; it returns the shutdown's error (ctx's if
-// connections had to be cut). It is the whole main of a program on one
+// finish) and stops the loop; it returns nil, Start's error, or
+// context.DeadlineExceeded if connections had to be cut. It is the whole main of a program on one
 // loop of its own, with its PeriodicCallbacks and other work set up on
 // the loop first:
 //
