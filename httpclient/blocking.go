@@ -22,12 +22,12 @@ type Blocking struct {
 
 // NewBlocking starts a loop on a new goroutine with a client on it. It
 // fails only if the loop cannot be created.
-func NewBlocking(opts Config) (*Blocking, error) {
+func NewBlocking(cfg Config) (*Blocking, error) {
 	loop, err := ioloop.New(ioloop.Config{})
 	if err != nil {
 		return nil, err
 	}
-	b := &Blocking{loop: loop, client: New(loop, opts), done: make(chan struct{})}
+	b := &Blocking{loop: loop, client: New(loop, cfg), done: make(chan struct{})}
 	go func() {
 		defer close(b.done)
 		loop.Start()

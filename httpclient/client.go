@@ -140,12 +140,12 @@ func (c *AsyncHTTPClient) parseURL(rawURL string) (*urlInfo, error) {
 }
 
 // New returns a client that fetches on loop. Loop-only.
-func New(loop *ioloop.IOLoop, opts Config) *AsyncHTTPClient {
-	opts = opts.withDefaults()
+func New(loop *ioloop.IOLoop, cfg Config) *AsyncHTTPClient {
+	cfg = cfg.withDefaults()
 	return &AsyncHTTPClient{
 		loop:   loop,
-		opts:   opts,
-		tcp:    iostream.NewTCPClient(loop, iostream.ClientConfig{Resolver: opts.Resolver}),
+		opts:   cfg,
+		tcp:    iostream.NewTCPClient(loop, iostream.ClientConfig{Resolver: cfg.Resolver}),
 		pool:   map[string][]*conn{},
 		conns:  map[*conn]struct{}{},
 		flight: map[*fetch]struct{}{},
@@ -159,15 +159,15 @@ func (c *AsyncHTTPClient) FetchURL(url string) *future.Future[*Response] {
 	return c.Fetch(&Request{URL: url})
 }
 
-// Fetch starts fetching req and returns the future of its response
-// (FetchURL is the shorthand for a plain GET). The future fails with an *HTTPError:
-// for a non-2xx response (Code is its status, Response the response), or
-// with Code 599 for a failure to get one (timeout, refused connection,
-// broken stream, malformed response; Err says which, see the package's
-// errors). With Request.NoRaise it succeeds with Response.Error set
-// instead. An invalid request (URL, method, body, headers) fails at once
-// with ErrInvalidRequest, not an *HTTPError; TLS files that cannot be read
-// fail the fetch as a 599 wrapping it.
+// Fetch starts fetching r and returns the future of its response
+// (Tornado's fetch; FetchURL is the shorthand for a plain GET). The future
+// fails with an *HTTPError: for a non-2xx response (Code is its status,
+// Response the response), or with Code 599 for a failure to get one
+// (timeout, refused connection, broken stream, malformed response; Err
+// says which, see the package's errors). With Request.NoRaise it succeeds
+// with Response.Error set instead. An invalid request (URL, method, body,
+// headers) fails at once with ErrInvalidRequest, not an *HTTPError; TLS
+// files that cannot be read fail the fetch as a 599 wrapping it.
 // Cancelling the future abandons the fetch and closes its connection.
 // Loop-only.
 func (c *AsyncHTTPClient) Fetch(r *Request) *future.Future[*Response] {
