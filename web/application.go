@@ -36,27 +36,29 @@ type Application struct {
 }
 
 // NewApplication builds an application from routes, tried in order, and
-// settings (whose zero value works). It returns an error for a route
-// whose pattern does not compile, that has no Handler, or whose Name
-// repeats another's. With StaticPath or
-// StaticFS set, it first adds Tornado's static routes (StaticURLPrefix,
-// /favicon.ico and /robots.txt).
+// cfg (whose zero value works): Tornado's Application(handlers,
+// **settings). It returns an error for a route whose pattern does not
+// compile, that has no Handler, or whose Name repeats another's. With
+// StaticPath or StaticFS set, it first adds Tornado's static routes
+// (StaticURLPrefix, /favicon.ico and /robots.txt).
 //
 // It also returns an error for a handler whose hook methods have the
 // wrong signature (func (h *H) Get() error compiles, and would never be
-// called), and for an Authenticated route when Config.LoginURL is not
-// set.
+// called), for an Authenticated route with a Get (or Head) when
+// Config.LoginURL is not set, for a Config.UserCookie without a
+// CookieSecret (or CookieSecrets), and for a StaticPath or TemplatePath
+// that is not a valid path inside StaticFS or TemplateFS (fs.Sub).
 //
 // Each route's factory is called once here, to learn whether its handler
 // streams request bodies (BodyStreamer), or is an http.Handler that
 // ServeHTTP may call directly (a nethttp.Container's).
-func NewApplication(routes []Route, settings Config) (*Application, error) {
-	a := &Application{settings: settings}
-	a.logger = settings.Logger
+func NewApplication(routes []Route, cfg Config) (*Application, error) {
+	a := &Application{settings: cfg}
+	a.logger = cfg.Logger
 	if a.logger == nil {
 		a.logger = slog.Default()
 	}
-	a.access = settings.AccessLog
+	a.access = cfg.AccessLog
 	if a.access == nil {
 		a.access = a.logger
 	}
@@ -66,12 +68,12 @@ func NewApplication(routes []Route, settings Config) (*Application, error) {
 	if err := a.settings.subFS(); err != nil {
 		return nil, err
 	}
-	if settings.UserCookie != "" && settings.CookieSecret == "" && len(settings.CookieSecrets) == 0 {
+	if cfg.UserCookie != "" && cfg.CookieSecret == "" && len(cfg.CookieSecrets) == 0 {
 		return nil, errors.New("web: Config.UserCookie is set, but no CookieSecret signs it")
 	}
 	all := append(a.staticRoutes(), routes...)
-	if settings.CoroutinesURL != "" {
-		all = append([]Route{{Pattern: regexp.QuoteMeta(settings.CoroutinesURL), Handler: Make[coroutinesHandler]()}}, all...)
+	if cfg.CoroutinesURL != "" {
+		all = append([]Route{{Pattern: regexp.QuoteMeta(cfg.CoroutinesURL), Handler: Make[coroutinesHandler]()}}, all...)
 	}
 	rt, err := newRouter(all)
 	if err != nil {
@@ -90,7 +92,7 @@ func NewApplication(routes []Route, settings Config) (*Application, error) {
 			ru.direct = hh
 		}
 	}
-	def := settings.DefaultHandler
+	def := cfg.DefaultHandler
 	if def == nil {
 		def = NewErrorHandler(http.StatusNotFound)
 	}
@@ -109,7 +111,9 @@ func (a *Application) Logger() *slog.Logger { return a.logger }
 
 // Config returns the application's settings as it uses them: with
 // StaticURLPrefix defaulted, and a TemplateFS or StaticFS narrowed to the
-// TemplatePath or StaticPath inside it (which are then empty).
+// TemplatePath or StaticPath inside it (which are then empty). Read it;
+// changing it once the application serves races with the requests that
+// read it.
 func (a *Application) Config() *Config { return &a.settings }
 
 // ReverseURL returns the path of the route named name with its groups

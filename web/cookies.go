@@ -13,18 +13,26 @@ import (
 	"github.com/gornado/gornado/httputil"
 )
 
-// CookieConfig are a cookie's attributes. Path defaults to "/". Expires,
-// ExpiresDays and MaxAge (seconds) are alternatives; with none the cookie
-// lasts the browser session.
+// CookieConfig sets a cookie's attributes, for SetCookie, SetSignedCookie
+// and ClearCookie (the keyword arguments of Tornado's set_cookie). The
+// zero value is a session cookie for the whole site: Path "/", no Domain,
+// no expiry.
 type CookieConfig struct {
-	Path        string
-	Domain      string
+	// Path is the cookie's path; empty means "/".
+	Path string
+	// Domain, if set, shares the cookie with the domain's subdomains.
+	Domain string
+	// Expires, ExpiresDays (Tornado's expires_days) and MaxAge (seconds;
+	// negative deletes the cookie now) are alternatives; with none the
+	// cookie lasts the browser session. Expires wins over ExpiresDays.
 	Expires     time.Time
 	ExpiresDays float64
 	MaxAge      int
-	Secure      bool
-	HttpOnly    bool
-	SameSite    httputil.SameSite
+	// Secure sends the cookie over HTTPS only; HttpOnly hides it from
+	// scripts; SameSite sets the SameSite attribute (none if zero).
+	Secure   bool
+	HttpOnly bool
+	SameSite httputil.SameSite
 }
 
 // Errors of signed cookies.
@@ -47,8 +55,9 @@ func (h *RequestHandler) GetCookie(name, def string) string {
 // SetCookie sets a cookie on the response. It returns an error (a
 // *httputil.ParseError) if the name, value or an attribute cannot go in a
 // Set-Cookie header; encode arbitrary data (or use SetSignedCookie, which
-// does) first. Setting the same name again replaces the earlier cookie.
-// Cookies survive SendError's reset of the headers, as in Tornado.
+// does) first, and ErrHeadersSent after a Flush. Setting the same name
+// again replaces the earlier cookie. Cookies survive SendError's reset of
+// the headers, as in Tornado (set_cookie).
 func (h *RequestHandler) SetCookie(name, value string, o CookieConfig) error {
 	c := httputil.Cookie{Name: name, Value: value, Path: o.Path, Domain: o.Domain,
 		Expires: o.Expires, MaxAge: o.MaxAge, Secure: o.Secure, HttpOnly: o.HttpOnly, SameSite: o.SameSite}

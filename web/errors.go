@@ -44,6 +44,8 @@ func NewHTTPError(code int, format string, args ...any) *HTTPError {
 	return &HTTPError{Code: code, Message: msg}
 }
 
+// Error returns "HTTP code: reason (message)", as Tornado's HTTPError
+// prints.
 func (e *HTTPError) Error() string {
 	if e.Message == "" {
 		return fmt.Sprintf("HTTP %d: %s", e.Code, e.reason())
@@ -67,6 +69,7 @@ type MissingArgumentError struct {
 	Name string
 }
 
+// Error names the missing argument, as Tornado's MissingArgumentError.
 func (e *MissingArgumentError) Error() string {
 	return fmt.Sprintf("HTTP 400: Bad Request (Missing argument %s)", e.Name)
 }
@@ -78,7 +81,9 @@ func (e *MissingArgumentError) StatusCode() int { return http.StatusBadRequest }
 // request early without an error, Tornado's `raise Finish()`: the
 // application writes Body (if not nil, as Write would) and finishes the
 // response. (It is not named Finish, the method that finishes a
-// response at once.)
+// response at once.) Return it as a value, web.FinishError{...}, wrapped
+// or not: the application looks for that type, and a *FinishError would
+// be an ordinary error, a 500.
 //
 //	if h.GetCookie("ok", "") == "" {
 //		h.SetStatus(401)
@@ -88,6 +93,7 @@ type FinishError struct {
 	Body any
 }
 
+// Error returns "web: finish"; a FinishError is not logged.
 func (FinishError) Error() string { return "web: finish" }
 
 // statusCoder is any error that knows its HTTP status: *HTTPError,

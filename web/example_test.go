@@ -15,7 +15,7 @@ import (
 // GreetHandler greets, after waiting a little without holding the loop.
 type GreetHandler struct {
 	web.RequestHandler
-	greeting string // an initialize argument, from the route's factory
+	greeting string // set by the route's factory (web.Init), Tornado's initialize
 }
 
 func (h *GreetHandler) Get(co *gen.Co) error {
@@ -36,7 +36,7 @@ func Example() {
 	}
 	defer loop.Close()
 	app, err := web.NewApplication([]web.Route{
-		{Pattern: `/greet`, Handler: func() web.Handler { return &GreetHandler{greeting: "Hello"} }},
+		{Pattern: `/greet`, Handler: web.Init(func(h *GreetHandler) { h.greeting = "Hello" })},
 	}, web.Config{NoAccessLog: true})
 	if err != nil {
 		log.Fatal(err)

@@ -322,8 +322,8 @@ func (h *RequestHandler) run(co *gen.Co) error {
 
 func safeMethod(m string) bool { return m == "GET" || m == "HEAD" || m == "OPTIONS" }
 
-// handleError answers err as Tornado's _handle_request_exception: Finish
-// finishes, anything else becomes an error page (unless the response
+// handleError answers err as Tornado's _handle_request_exception: a
+// FinishError finishes, anything else becomes an error page (unless the response
 // already went out, then the connection is cut short), and is logged.
 func (h *RequestHandler) handleError(err error) {
 	var fin FinishError

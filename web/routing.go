@@ -17,10 +17,13 @@ import (
 // for the named ones ((?P<id>[0-9]+)). Groups are percent-decoded before
 // the handler sees them.
 //
-// Handler makes a fresh handler for each request; initialize arguments
-// are whatever the function closes over:
+// Handler makes a fresh handler for each request: Make for a handler with
+// nothing to set up, Init for one given its dependencies (Tornado's
+// initialize arguments), or any function of your own that returns a new
+// handler:
 //
-//	{Pattern: `/story/([0-9]+)`, Handler: func() web.Handler { return &StoryHandler{db: db} }, Name: "story"}
+//	{Pattern: `/`, Handler: web.Make[MainHandler]()},
+//	{Pattern: `/story/([0-9]+)`, Handler: web.Init(func(h *StoryHandler) { h.db = db }), Name: "story"},
 //
 // To mount a net/http handler, give the route the factory of a
 // nethttp.Container (package web/nethttp): it runs the handler on a

@@ -50,11 +50,15 @@ type (
 	// closed it (CloseCode and CloseReason say how).
 	WebSocketCloser interface{ OnClose() }
 	// SubprotocolSelector picks one of the subprotocols the client
-	// offered, or "" for none.
+	// offered, or "" for none (Tornado's select_subprotocol).
 	SubprotocolSelector interface{ SelectSubprotocol(offered []string) string }
-	// OriginChecker accepts or refuses a handshake by its Origin.
+	// OriginChecker accepts (true) or refuses (403) a handshake by its
+	// Origin header (Tornado's check_origin); without it
+	// Config.WebSocket.CheckOrigin decides (nil: the same origin only).
 	OriginChecker interface{ CheckOrigin(origin string) bool }
-	// CompressionChooser turns permessage-deflate on (non-nil).
+	// CompressionChooser turns permessage-deflate on for the
+	// connection when it returns non-nil, and off with nil, in place of
+	// Config.WebSocket.Compression (Tornado's get_compression_options).
 	CompressionChooser interface {
 		GetCompressionOptions() *websocket.CompressionConfig
 	}
@@ -172,7 +176,8 @@ func (h *WebSocketHandler) CloseCode() int {
 	return h.ws.CloseCode()
 }
 
-// CloseReason: see CloseCode.
+// CloseReason returns the peer's close reason, once the connection is
+// closed: see CloseCode.
 func (h *WebSocketHandler) CloseReason() string {
 	if h.ws == nil {
 		return ""
