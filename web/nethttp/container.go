@@ -101,7 +101,9 @@ type Config struct {
 	// TLS, if set, makes Serve serve HTTPS.
 	TLS *tls.Config
 	// Ready, if set, is called by Serve with the listening addresses once
-	// it accepts connections.
+	// its sockets listen, on Serve's goroutine just before its loop starts
+	// answering: it must return without waiting for a response (start a
+	// goroutine for that, see ExampleServe).
 	Ready func(addrs []net.Addr)
 }
 
@@ -137,7 +139,9 @@ type Container struct {
 	inSpills atomic.Int64 // request bodies that went to a file
 }
 
-// Stats are figures of a container's life so far.
+// Stats is what Container.Stats reports: figures of a container's life
+// so far, to see how often slow clients made workers wait or responses
+// spill to disk.
 type Stats struct {
 	// Waits counts the times a worker waited because a client read its
 	// response more slowly than the handler wrote it.

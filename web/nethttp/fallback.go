@@ -39,13 +39,25 @@ func (f *FallbackHandler) serve(*gen.Co) error {
 	return nil
 }
 
-// The methods, each handing the request on.
-func (f *FallbackHandler) Get(co *gen.Co) error     { return f.serve(co) }
-func (f *FallbackHandler) Head(co *gen.Co) error    { return f.serve(co) }
-func (f *FallbackHandler) Post(co *gen.Co) error    { return f.serve(co) }
-func (f *FallbackHandler) Put(co *gen.Co) error     { return f.serve(co) }
-func (f *FallbackHandler) Patch(co *gen.Co) error   { return f.serve(co) }
-func (f *FallbackHandler) Delete(co *gen.Co) error  { return f.serve(co) }
+// Get hands the request to the container's pool; so do the other methods.
+func (f *FallbackHandler) Get(co *gen.Co) error { return f.serve(co) }
+
+// Head hands the request on, as Get does.
+func (f *FallbackHandler) Head(co *gen.Co) error { return f.serve(co) }
+
+// Post hands the request on, as Get does.
+func (f *FallbackHandler) Post(co *gen.Co) error { return f.serve(co) }
+
+// Put hands the request on, as Get does.
+func (f *FallbackHandler) Put(co *gen.Co) error { return f.serve(co) }
+
+// Patch hands the request on, as Get does.
+func (f *FallbackHandler) Patch(co *gen.Co) error { return f.serve(co) }
+
+// Delete hands the request on, as Get does.
+func (f *FallbackHandler) Delete(co *gen.Co) error { return f.serve(co) }
+
+// Options hands the request on, as Get does.
 func (f *FallbackHandler) Options(co *gen.Co) error { return f.serve(co) }
 
 // ServeMethod serves any other method (WebDAV's, say).
