@@ -55,7 +55,7 @@ type ClientConn struct {
 	onPong    func([]byte)
 }
 
-// Dial opens a WebSocket connection to url, ws:// or wss:// (Tornado's
+// Dial opens a WebSocket connection to rawURL, ws:// or wss:// (Tornado's
 // websocket_connect), through client, or a client of its own if nil (so
 // with client's proxy and TLS defaults, or cfg.Request's). The future
 // fails with the *httpclient.HTTPError of a fetch that fails or gets an

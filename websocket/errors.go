@@ -15,7 +15,7 @@ const (
 	CloseNoStatus        = 1005 // reported, never sent: a close frame with no code
 	CloseAbnormal        = 1006 // reported, never sent: no close frame at all
 	CloseInvalidPayload  = 1007 // a text message that is not UTF-8, bad compressed data
-	ClosePolicyViolation = 1008
+	ClosePolicyViolation = 1008 // a message against the endpoint's policy
 	CloseMessageTooBig   = 1009 // a message over MaxMessageSize
 	CloseMandatoryExt    = 1010 // the client needed an extension the server refused
 	CloseInternalError   = 1011 // a handler panicked, a keepalive ping timed out
@@ -66,6 +66,7 @@ type CloseError struct {
 	Err    error
 }
 
+// Error gives the code, the reason, whose they are and the cause.
 func (e *CloseError) Error() string {
 	s := "websocket: closed with " + strconv.Itoa(e.Code)
 	if e.Reason != "" {
@@ -96,6 +97,7 @@ type HandshakeError struct {
 	Err     error // ErrBadHandshake for Dial's
 }
 
+// Error gives the status and the message.
 func (e *HandshakeError) Error() string {
 	return "websocket: handshake refused (" + strconv.Itoa(e.Status) + "): " + e.Message
 }
