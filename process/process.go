@@ -19,6 +19,10 @@
 //
 // The child's stdio are Unix-domain socket pairs, not pipes (the loop's
 // streams speak sockets): a program sees the same reads, writes and EOF.
+//
+// The rest of Tornado's tornado.process lives elsewhere: signal handlers
+// on the loop are ioloop.IOLoop.AddSignalHandler, and fork_processes with
+// a shared port is httpserver.Group (one loop per core, in one process).
 package process
 
 import (
@@ -38,6 +42,9 @@ import (
 // (Tornado's Subprocess.STREAM); the others are left as the exec.Cmd has
 // them (nil: /dev/null).
 type Config struct {
+	// Stdin, Stdout and Stderr, when true, make that stdio a stream
+	// (Subprocess.Stdin, ...), replacing the exec.Cmd's own setting for
+	// it.
 	Stdin, Stdout, Stderr bool
 	// Stream sets the streams' limits.
 	Stream iostream.Config
@@ -51,6 +58,7 @@ type ExitError struct {
 	Signal unix.Signal
 }
 
+// Error says the exit status, or the signal that ended the child.
 func (e *ExitError) Error() string {
 	if e.Code < 0 {
 		return fmt.Sprintf("process: killed by %v", e.Signal)
@@ -183,7 +191,7 @@ func (p *Subprocess) WaitForExit(raiseError bool) *future.Future[int] {
 }
 
 // Signal sends sig to the child. It returns os.ErrProcessDone once the
-// child was reaped.
+// child was reaped. Loop-only.
 func (p *Subprocess) Signal(sig os.Signal) error {
 	if p.exit.Done() {
 		return os.ErrProcessDone
