@@ -38,14 +38,14 @@ type DateConfig struct {
 // locales a 24-hour one ("13:00"), as Tornado. A date less than a minute
 // in the future counts as now (clocks drift); one further ahead is
 // written in full. Minutes and hours are rounded half to even, as
-// Python's round. The clock shown is the reader's, o.GMTOffset from UTC,
+// Python's round. The clock shown is the reader's, cfg.GMTOffset from UTC,
 // not t's own time zone: t is an instant.
-func (l *Locale) FormatDate(t time.Time, o DateConfig) string {
-	now := o.Now
+func (l *Locale) FormatDate(t time.Time, cfg DateConfig) string {
+	now := cfg.Now
 	if now.IsZero() {
 		now = time.Now()
 	}
-	relative, full := !o.Absolute, o.FullFormat
+	relative, full := !cfg.Absolute, cfg.FullFormat
 	if t.After(now) {
 		if relative && t.Sub(now) < time.Minute {
 			t = now
@@ -53,7 +53,7 @@ func (l *Locale) FormatDate(t time.Time, o DateConfig) string {
 			full = true
 		}
 	}
-	offset := time.Duration(o.GMTOffset) * time.Minute
+	offset := time.Duration(cfg.GMTOffset) * time.Minute
 	local := t.UTC().Add(-offset)
 	yesterday := now.UTC().Add(-offset - 24*time.Hour)
 	diff := now.Sub(t)
@@ -80,15 +80,15 @@ func (l *Locale) FormatDate(t time.Time, o DateConfig) string {
 		case days == 0:
 			format = l.Translate("%(time)s")
 		case days == 1 && local.Day() == yesterday.Day() && relative:
-			format = l.pick(o.Shorter, "yesterday", "yesterday at %(time)s")
+			format = l.pick(cfg.Shorter, "yesterday", "yesterday at %(time)s")
 		case days < 5:
-			format = l.pick(o.Shorter, "%(weekday)s", "%(weekday)s at %(time)s")
+			format = l.pick(cfg.Shorter, "%(weekday)s", "%(weekday)s at %(time)s")
 		case days < 334: // 11 months: the same month last year would confuse
-			format = l.pick(o.Shorter, "%(month_name)s %(day)s", "%(month_name)s %(day)s at %(time)s")
+			format = l.pick(cfg.Shorter, "%(month_name)s %(day)s", "%(month_name)s %(day)s at %(time)s")
 		}
 	}
 	if format == "" {
-		format = l.pick(o.Shorter, "%(month_name)s %(day)s, %(year)s", "%(month_name)s %(day)s, %(year)s at %(time)s")
+		format = l.pick(cfg.Shorter, "%(month_name)s %(day)s, %(year)s", "%(month_name)s %(day)s, %(year)s at %(time)s")
 	}
 	return Format(format, map[string]any{
 		"month_name": l.months[local.Month()-1],

@@ -214,6 +214,7 @@ type FormatError struct {
 	Msg  string
 }
 
+// Error names the file, the line (if any) and what is wrong.
 func (e *FormatError) Error() string {
 	if e.Line > 0 {
 		return fmt.Sprintf("locale: %s:%d: %s", e.File, e.Line, e.Msg)
