@@ -106,13 +106,15 @@ func TestCA(t testing.TB) (*CA, tls.Certificate) {
 	return pkiCA, pkiLocal
 }
 
-// ServerTLS is a server configuration with the shared certificate.
+// ServerTLS is a server configuration with the shared certificate (TestCA's,
+// for localhost, 127.0.0.1 and ::1): set it as httpserver.Config.TLS.
 func ServerTLS(t testing.TB) *tls.Config {
 	_, cert := TestCA(t)
 	return &tls.Config{Certificates: []tls.Certificate{cert}}
 }
 
-// ClientTLS is a client configuration trusting the shared CA.
+// ClientTLS is a client configuration trusting the shared CA (TestCA's),
+// and only it.
 func ClientTLS(t testing.TB) *tls.Config {
 	ca, _ := TestCA(t)
 	return &tls.Config{RootCAs: ca.Pool}

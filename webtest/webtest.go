@@ -33,38 +33,48 @@ import (
 	"github.com/gornado/gornado/web"
 )
 
-// Server is a server running for a test.
+// Server is a server running for a test, on its loop's own goroutine,
+// until the test ends. Its methods are for the test's goroutine; code
+// that touches the loop's state goes through OnLoop.
 type Server struct {
-	T      testing.TB
-	Loop   *ioloop.IOLoop
+	// T is the test the server runs for.
+	T testing.TB
+	// Loop is the server's loop (looptest's): reach it with OnLoop or
+	// Loop.AddCallback while it runs.
+	Loop *ioloop.IOLoop
+	// Server is the HTTP server on Loop. Loop-only.
 	Server *httpserver.Server
-	App    *web.Application // nil for ServeHandler
+	// App is the application Serve built; nil for ServeHandler.
+	App *web.Application
 	// Addr is "127.0.0.1:port", URL "http://127.0.0.1:port" (https with
-	// Config.TLS).
+	// httpserver.Config.TLS, web.Config.Server.TLS for Serve).
 	Addr, URL string
 	// Client fetches from the server: a cookie jar, redirects not
 	// followed, a 10-second hang guard.
 	Client *http.Client
 }
 
-// Serve builds an application from routes and settings (logging to the
-// loop's recorder unless settings.Logger is set) and serves it until the
-// end of the test, on a loop made with loopCfg.
-func Serve(t testing.TB, routes []web.Route, settings web.Config, loopCfg ...ioloop.Config) *Server {
+// Serve builds an application from routes and cfg (logging to the
+// loop's recorder unless cfg.Logger is set) and serves it on 127.0.0.1,
+// a free port, until the end of the test, on a loop made with loopCfg
+// (looptest.New) that runs on a goroutine of its own. An application that
+// does not build fails the test.
+func Serve(t testing.TB, routes []web.Route, cfg web.Config, loopCfg ...ioloop.Config) *Server {
 	t.Helper()
 	l := looptest.New(t, loopCfg...)
-	if settings.Logger == nil {
-		settings.Logger = looptest.Logs(l).Logger()
+	if cfg.Logger == nil {
+		cfg.Logger = looptest.Logs(l).Logger()
 	}
-	app, err := web.NewApplication(routes, settings)
+	app, err := web.NewApplication(routes, cfg)
 	require.NoError(t, err)
-	s := start(t, l, app.Handler(l), settings.Server)
+	s := start(t, l, app.Handler(l), cfg.Server)
 	s.App = app
 	return s
 }
 
-// ServeHandler serves h with cfg until the end of the test, on a loop made
-// with loopCfg.
+// ServeHandler serves h with cfg on 127.0.0.1, a free port, until the end
+// of the test, on a loop made with loopCfg, as Serve does: for a plain
+// httpserver.Handler (a HandlerFunc, a MessageDelegate of one's own).
 func ServeHandler(t testing.TB, h httpserver.Handler, cfg httpserver.Config, loopCfg ...ioloop.Config) *Server {
 	t.Helper()
 	return start(t, looptest.New(t, loopCfg...), h, cfg)
@@ -99,9 +109,9 @@ func start(t testing.TB, l *ioloop.IOLoop, h httpserver.Handler, cfg httpserver.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
-// Do sends a request (body "" for none; hdr as name, value pairs) and
-// returns the response and its whole body; a transport error fails the
-// test.
+// Do sends a request (body "" for none; hdr as name, value pairs) with
+// Client and returns the response and its whole body; a transport error
+// fails the test (FailNow: call it from the test's goroutine).
 func (s *Server) Do(method, path, body string, hdr ...string) (*http.Response, string) {
 	s.T.Helper()
 	var rd io.Reader
@@ -127,7 +137,8 @@ func (s *Server) Get(path string, hdr ...string) (*http.Response, string) {
 	return s.Do("GET", path, "", hdr...)
 }
 
-// OnLoop runs fn on the server's loop and waits for it.
+// OnLoop runs fn on the server's loop and waits for it: the way for the
+// test's goroutine to read or change loop-owned state.
 func (s *Server) OnLoop(fn func()) {
 	done := make(chan struct{})
 	s.Loop.AddCallback(func() {
