@@ -15,12 +15,12 @@ import (
 // logs to a LogRecorder that writes to t's log (find it with Logs).
 //
 // The first New in a test takes a leak baseline (see LeakCheck). At t's
-// cleanup each loop is closed with Close(false), so file descriptors the
-// test registered with AddHandler are not closed for it; after the last
-// loop of the test is closed, New verifies, within DefaultLeakTimeout, that
-// every goroutine and file descriptor the test created since the baseline
-// is gone: the loops' runners, executor workers and pollers, and whatever
-// the test started. A leak fails t with the stacks of the new goroutines or
+// cleanup each loop is closed (IOLoop.Close), and unless
+// cfg.CloseHandlerFDs is set the file descriptors the test registered with
+// AddHandler are not closed for it; after the last loop of the test is
+// closed, New verifies, within DefaultLeakTimeout, that every goroutine and
+// file descriptor the test created since the baseline is gone: the loops'
+// runners, executor workers and pollers, and whatever the test started. A leak fails t with the stacks of the new goroutines or
 // the list of new descriptors.
 //
 // A loop still running at cleanup (started in a goroutine and never
