@@ -72,12 +72,25 @@ func TestCoroutinesNameWhatTheyWaitFor(t *testing.T) {
 		for _, fn := range waits {
 			gen.Go(l, func(co *gen.Co) (struct{}, error) { return struct{}{}, fn(co) })
 		}
-		for len(l.Coroutines()) < len(waits) { // this one runs: it is not listed
+		// Until each is parked on its own wait (this one runs: it is not
+		// listed): the stream read parks on its connect first.
+		for {
+			list = l.Coroutines()
+			parked := map[string]bool{}
+			for _, c := range list {
+				parked[c.What] = true
+			}
+			all := true
+			for what := range waits {
+				all = all && parked[what]
+			}
+			if all {
+				break
+			}
 			if err := gen.Sleep(co, time.Millisecond); err != nil {
 				return err
 			}
 		}
-		list = l.Coroutines()
 		return l.DumpCoroutines(&dump)
 	})
 	seen := map[string]bool{}
