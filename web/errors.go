@@ -81,9 +81,8 @@ func (e *MissingArgumentError) StatusCode() int { return http.StatusBadRequest }
 // request early without an error, Tornado's `raise Finish()`: the
 // application writes Body (if not nil, as Write would) and finishes the
 // response. (It is not named Finish, the method that finishes a
-// response at once.) Return it as a value, web.FinishError{...}, wrapped
-// or not: the application looks for that type, and a *FinishError would
-// be an ordinary error, a 500.
+// response at once.) Return it, wrapped or not; as a value,
+// web.FinishError{...}, or a pointer, the application finds it.
 //
 //	if h.GetCookie("ok", "") == "" {
 //		h.SetStatus(401)

@@ -320,14 +320,26 @@ func (h *RequestHandler) run(co *gen.Co) error {
 	return fn(co)
 }
 
+// asFinish finds a FinishError in err's chain, as a value or a pointer.
+func asFinish(err error) (FinishError, bool) {
+	var fin FinishError
+	if errors.As(err, &fin) {
+		return fin, true
+	}
+	var p *FinishError
+	if errors.As(err, &p) && p != nil {
+		return *p, true
+	}
+	return fin, false
+}
+
 func safeMethod(m string) bool { return m == "GET" || m == "HEAD" || m == "OPTIONS" }
 
 // handleError answers err as Tornado's _handle_request_exception: a
 // FinishError finishes, anything else becomes an error page (unless the response
 // already went out, then the connection is cut short), and is logged.
 func (h *RequestHandler) handleError(err error) {
-	var fin FinishError
-	if errors.As(err, &fin) {
+	if fin, ok := asFinish(err); ok {
 		if !h.finished {
 			if fin.Body != nil {
 				h.Write(fin.Body)

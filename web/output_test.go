@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -52,6 +53,10 @@ func TestErrorsAsValues(t *testing.T) {
 			h.SetStatus(401)
 			return web.FinishError{Body: "go away"}
 		})},
+		{Pattern: `/finish-pointer`, Handler: handle(func(h *funcHandler, co *gen.Co) error {
+			h.SetStatus(401)
+			return fmt.Errorf("wrapped: %w", &web.FinishError{Body: "go away"})
+		})},
 		{Pattern: `/twice`, Handler: handle(func(h *funcHandler, co *gen.Co) error {
 			require.NoError(t, h.Finish("once"))
 			assert.ErrorIs(t, h.Finish(), web.ErrFinished)
@@ -75,6 +80,7 @@ func TestErrorsAsValues(t *testing.T) {
 		{"/panic", "<html><title>500: Internal Server Error</title><body>500: Internal Server Error</body></html>", 500},
 		{"/own", "<html><title>418: I&#39;m a Teapot</title><body>418: I&#39;m a Teapot</body></html>", 418},
 		{"/finish", "go away", 401},
+		{"/finish-pointer", "go away", 401},
 		{"/twice", "once", 200},
 	}
 	for _, c := range cases {
