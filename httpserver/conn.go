@@ -259,7 +259,8 @@ func (c *conn) reject(err error) {
 func (c *conn) close() { c.s.Close() }
 
 // onClose is the stream's close callback. A delegate whose response is
-// not finished hears of it (OnConnectionClose).
+// not finished hears of it (OnConnectionClose), and then the response's
+// close callback (SetCloseCallback) runs.
 func (c *conn) onClose() {
 	ex := c.ex
 	c.state = stClosed
@@ -271,18 +272,22 @@ func (c *conn) onClose() {
 	c.srv.removeConn(c)
 	if ex != nil && ex.delegate != nil && !ex.done {
 		ex.done = true
-		c.notifyClose(ex.delegate)
+		c.notifyClose(ex.delegate.OnConnectionClose)
+		if fn := ex.resp.onClose; fn != nil {
+			c.notifyClose(fn)
+		}
 	}
 }
 
-// notifyClose calls d.OnConnectionClose, recovering a panic.
-func (c *conn) notifyClose(d MessageDelegate) {
+// notifyClose calls fn (a delegate's OnConnectionClose, a response's
+// close callback), recovering a panic.
+func (c *conn) notifyClose(fn func()) {
 	defer func() {
 		if v := recover(); v != nil {
 			c.srv.log.Error("httpserver: OnConnectionClose panicked", "panic", v, logattr.Stack(debug.Stack()))
 		}
 	}()
-	d.OnConnectionClose()
+	fn()
 }
 
 // stalled reports whether output has been queued with no progress for

@@ -76,8 +76,6 @@ func (d *wholeRequest) DataReceived(chunk []byte) error {
 
 func (d *wholeRequest) Finish() { d.serve(&d.resp, &d.req) }
 
-func (d *wholeRequest) OnConnectionClose() {
-	if fn := d.resp.onClose; fn != nil {
-		fn()
-	}
-}
+// OnConnectionClose does nothing: the connection runs the response's
+// close callback (SetCloseCallback) after it, for every delegate.
+func (d *wholeRequest) OnConnectionClose() {}

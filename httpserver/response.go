@@ -98,9 +98,8 @@ func (w *Response) WriteString(s string) (int, error) {
 
 // SetCloseCallback arranges for fn to run if the connection closes before
 // the response is finished (Tornado's on_connection_close, for long
-// polling). It is for HandlerFunc, whose delegate calls fn from
-// OnConnectionClose; a MessageDelegate of one's own hears of the close in
-// its own OnConnectionClose, and fn runs only if that calls it. Loop-only.
+// polling), whatever the handler: with a MessageDelegate of one's own, fn
+// runs after its OnConnectionClose. Loop-only.
 func (w *Response) SetCloseCallback(fn func()) { w.onClose = fn }
 
 // Flush sends the headers, if not yet sent, and the buffered body. The

@@ -167,7 +167,6 @@ func (a *Application) newHandler(loop *ioloop.IOLoop, ru *rule, args []string, o
 	}
 	h.req.reset(sr, loop)
 	h.init(a, self, loop, ru, args, out)
-	out.SetCloseCallback(h.onConnectionClose)
 	return h
 }
 

@@ -102,12 +102,14 @@ func (a *Application) bridgeError(w http.ResponseWriter, r *http.Request, status
 func (a *Application) serveBridged(loop *ioloop.IOLoop, ru *rule, args []string, b *bridgeResponse, sr *httpserver.Request) {
 	if !ru.streams {
 		h := a.newHandler(loop, ru, args, b, sr)
+		b.SetCloseCallback(h.onConnectionClose)
 		gen.Go(loop, h.execute)
 		return
 	}
 	body := sr.Body
 	sr.Body = nil
 	h := a.newHandler(loop, ru, args, b, sr)
+	b.SetCloseCallback(h.onConnectionClose)
 	// The body waits for Prepare as it would from the server, then
 	// comes as one chunk.
 	bs := newBodyStream(h)

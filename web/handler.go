@@ -93,7 +93,6 @@ type responder interface {
 	Write(b []byte) (int, error)
 	Flush() *future.Future[struct{}]
 	Finish() error
-	SetCloseCallback(fn func())
 }
 
 // RequestHandler is the part of every handler that the framework
