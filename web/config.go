@@ -47,9 +47,9 @@ type Config struct {
 	// _xsrf argument (or X-XSRFToken / X-CSRFToken header) matching the
 	// _xsrf cookie; others are answered 403.
 	XSRFCookies bool
-	// XSRFCookieOptions sets the attributes of the _xsrf cookie (Path,
+	// XSRFCookieConfig sets the attributes of the _xsrf cookie (Path,
 	// Domain, Secure, SameSite...).
-	XSRFCookieOptions CookieConfig
+	XSRFCookieConfig CookieConfig
 
 	// TemplatePath is the directory Render loads templates from;
 	// TemplateFS, if set, is used instead of the disk, with TemplatePath

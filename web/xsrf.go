@@ -29,7 +29,7 @@ func (h *RequestHandler) XSRFToken() string {
 	rand.Read(mask[:])
 	h.xsrfToken = "2|" + hex.EncodeToString(mask[:]) + "|" + hex.EncodeToString(xorMask(mask, token)) + "|" + strconv.FormatInt(ts, 10)
 	if !fromCookie {
-		o := h.Application.settings.XSRFCookieOptions
+		o := h.Application.settings.XSRFCookieConfig
 		h.SetCookie(XSRFCookieName, h.xsrfToken, o)
 	}
 	return h.xsrfToken
