@@ -165,6 +165,26 @@ func (s *IOStream) Close() {
 	s.closeWith(nil)
 }
 
+// CloseWrite shuts the sending half of the connection down once what is
+// queued has been sent: a TLS stream sends a close_notify alert, then
+// the socket a FIN, so the peer reads to the end of what was written.
+// The stream goes on reading until the peer closes its half, or Close.
+// It is the first step of a clean closure (RFC 6455 §7.1.1, net/http's
+// closeWrite): a socket closed with the peer's bytes unread in it
+// answers with a reset instead of a FIN, and a peer still writing may
+// fail on the reset before it reads what was sent last. A write after it
+// fails and closes the stream. Loop-only.
+func (s *IOStream) CloseWrite() {
+	s.OnFlush(func() {
+		if t := s.tls; t != nil && !t.handshaking {
+			t.closeNotify()
+		}
+		if err := unix.Shutdown(s.fd, unix.SHUT_WR); err != nil && err != unix.ENOTCONN {
+			s.closeWith(wrap("shutdown", err))
+		}
+	})
+}
+
 func (s *IOStream) closeWith(err error) {
 	if s.closed {
 		return

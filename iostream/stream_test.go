@@ -3,6 +3,7 @@ package iostream_test
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"net"
 	"testing"
 	"time"
@@ -75,6 +76,41 @@ func TestCloseCallbackSeesPeerClose(t *testing.T) {
 			return err
 		}
 		assert.Equal(t, 1, closed)
+		return nil
+	})
+}
+
+// CloseWrite sends what is queued, then the end of the stream (after a
+// close_notify on TLS), and the stream goes on reading until the peer
+// closes its half.
+func TestCloseWrite(t *testing.T) {
+	forPeers(t, iostream.Config{}, func(t *testing.T, l *ioloop.IOLoop, co *gen.Co, s *iostream.IOStream, peer net.Conn) error {
+		got := goFuture(l, func() ([]byte, error) {
+			peer.SetReadDeadline(time.Now().Add(hangGuard))
+			return io.ReadAll(peer) // to EOF, which is no error
+		})
+		s.Write(bytes.Repeat([]byte("x"), 4<<20)) // more than the socket takes at once
+		s.CloseWrite()
+		data, err := gen.Await(co, got)
+		if err != nil {
+			return err
+		}
+		assert.Equal(t, 4<<20, len(data), "what was queued, then the end")
+
+		closed := 0
+		s.SetCloseCallback(func() { closed++ })
+		peer.Write([]byte("after"))
+		after, err := gen.Await(co, s.ReadBytes(5, false))
+		if err != nil {
+			return err
+		}
+		assert.Equal(t, "after", string(after))
+		assert.False(t, s.Closed())
+		peer.Close()
+		if err := waitFor(co, "close callback", func() bool { return closed > 0 }); err != nil {
+			return err
+		}
+		assert.NoError(t, s.Error())
 		return nil
 	})
 }

@@ -190,7 +190,13 @@ func cutReason(r string) string {
 }
 
 // fail fails the connection (RFC 6455 §7.1.7): a close frame with code,
-// then the TCP connection closes as soon as the frame is sent.
+// then the sending half of the TCP connection closes as soon as the
+// frame is sent, and what the peer still sends is read and dropped until
+// it closes its half (at most CloseTimeout). Closing the whole socket at
+// once would answer the peer's unread bytes (a message it is still
+// sending, say) with a reset, and a peer still writing may fail on the
+// reset before it reads the close frame: Chromium then reported 1006,
+// not the code.
 func (c *Conn) fail(code int, cause error) {
 	if c.state == stateClosed {
 		return
@@ -203,7 +209,7 @@ func (c *Conn) fail(code int, cause error) {
 		c.sendClose(code, failReason(cause))
 	}
 	c.stopKeepalive()
-	c.closeWhenFlushed()
+	c.s.CloseWrite()
 	c.armCloser()
 }
 

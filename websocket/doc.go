@@ -41,7 +41,7 @@
 //
 // Messages may come fragmented, with control frames between fragments,
 // and go out fragmented with Config.FragmentSize. The connection fails
-// (a close frame with the code, then the TCP connection closes) with
+// (a close frame with the code, then the end of the connection) with
 // 1002 for reserved bits or opcodes, a length not in its shortest
 // encoding, a fragmented or oversized control frame, a continuation out
 // of place, an unmasked frame from a client or a masked one from a
@@ -51,8 +51,13 @@
 // not inflate; 1009 for a message over Config.MaxMessageSize (Tornado's
 // 10 MiB default), checked against each frame's declared length before
 // its payload is read and, for a compressed message, while inflating.
-// The close handshake echoes the peer's code; the server closes the TCP
-// connection, the client waits for it, both at most CloseTimeout.
+// A failing connection shuts its sending half down after the close frame
+// and drops what the peer still sends until the peer closes its end (at
+// most CloseTimeout): closing the socket at once would answer the peer's
+// unread bytes with a reset, on which a peer still writing may fail
+// before it reads the close frame. The close handshake echoes the peer's
+// code; the server closes the TCP connection, the client waits for it,
+// both at most CloseTimeout.
 // Keepalive pings (PingInterval, PingTimeout) use one loop timer per
 // connection.
 //

@@ -159,11 +159,15 @@ func (r *raw) expectClose(code int) {
 	r.expectEOF()
 }
 
-// expectEOF requires the server to close the TCP connection.
+// expectEOF requires the server to close the TCP connection, or its
+// sending half, and then closes the client's, as a client does on EOF:
+// a server that failed the connection waits for that (or CloseTimeout)
+// before OnClose.
 func (r *raw) expectEOF() {
 	r.t.Helper()
 	_, err := r.br.ReadByte()
 	require.ErrorIs(r.t, err, io.EOF, "the server closes the TCP connection")
+	r.c.Close()
 }
 
 // closeCode sends a close frame with code and reason.

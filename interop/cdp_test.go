@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
-	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -20,6 +19,7 @@ import (
 // read what the page shows. It speaks CDP over --remote-debugging-pipe
 // (JSON messages ending in a NUL byte, on the browser's fds 3 and 4), so
 // it needs no WebSocket and no Go dependency, and no port is opened.
+// This file has the browser and the protocol; cdp_page_test.go the pages.
 
 // cdpTimeout bounds each protocol call; waitFor bounds each wait for the
 // page to show something. Both are hang guards, not timing assertions.
@@ -49,7 +49,7 @@ type browser struct {
 	mu      sync.Mutex
 	nextID  int
 	pending map[int]chan cdpMessage
-	console []string // console messages and exceptions of every page
+	console []consoleEntry // console messages, log entries and exceptions of every page
 	readErr error
 }
 
@@ -223,45 +223,11 @@ func (b *browser) readLoop() {
 				delete(b.pending, m.ID)
 				ch <- m
 			}
-		} else if line := consoleLine(m); line != "" {
-			b.console = append(b.console, line)
+		} else if e := consoleLine(m); e.text != "" {
+			b.console = append(b.console, e)
 		}
 		b.mu.Unlock()
 	}
-}
-
-// consoleLine renders a console message or an uncaught exception.
-func consoleLine(m cdpMessage) string {
-	switch m.Method {
-	case "Runtime.consoleAPICalled":
-		var p struct {
-			Type string `json:"type"`
-			Args []struct {
-				Value       any    `json:"value"`
-				Description string `json:"description"`
-			} `json:"args"`
-		}
-		json.Unmarshal(m.Params, &p)
-		parts := []string{"console." + p.Type + ":"}
-		for _, a := range p.Args {
-			if a.Value != nil {
-				parts = append(parts, fmt.Sprint(a.Value))
-			} else {
-				parts = append(parts, a.Description)
-			}
-		}
-		return strings.Join(parts, " ")
-	case "Runtime.exceptionThrown":
-		return "exception: " + string(m.Params)
-	}
-	return ""
-}
-
-// Console returns what the pages logged, for failure messages.
-func (b *browser) Console() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return strings.Join(b.console, "\n")
 }
 
 // send writes a command and returns the channel its reply arrives on.
@@ -320,129 +286,4 @@ func (b *browser) must(session, method string, params any) json.RawMessage {
 		b.t.Fatalf("%v\npage console:\n%s\nchromium stderr:\n%s", err, b.Console(), b.log())
 	}
 	return res
-}
-
-// page is one tab.
-type page struct {
-	b       *browser
-	session string
-}
-
-// newVisitor opens a tab in a browser context of its own (its own cookies
-// and storage, like a separate person's browser) and loads url in it.
-func (b *browser) newVisitor(url string) *page {
-	b.t.Helper()
-	var ctx struct {
-		ID string `json:"browserContextId"`
-	}
-	json.Unmarshal(b.must("", "Target.createBrowserContext", map[string]any{"disposeOnDetach": true}), &ctx)
-	var target struct {
-		ID string `json:"targetId"`
-	}
-	json.Unmarshal(b.must("", "Target.createTarget", map[string]any{"url": url, "browserContextId": ctx.ID}), &target)
-	var att struct {
-		Session string `json:"sessionId"`
-	}
-	json.Unmarshal(b.must("", "Target.attachToTarget", map[string]any{"targetId": target.ID, "flatten": true}), &att)
-	p := &page{b: b, session: att.Session}
-	b.must(p.session, "Runtime.enable", nil)
-	p.waitUntil(`document.readyState === "complete" && location.href === `+jsString(url), "the page to load")
-	return p
-}
-
-// eval evaluates a JavaScript expression in the page (awaiting it if it
-// is a promise) and decodes its value into v (if v is not nil).
-func (p *page) eval(expr string, v any) error {
-	res, err := p.b.call(p.session, "Runtime.evaluate", map[string]any{
-		"expression": expr, "returnByValue": true, "awaitPromise": true,
-	})
-	if err != nil {
-		return err
-	}
-	var r struct {
-		Result struct {
-			Value json.RawMessage `json:"value"`
-		} `json:"result"`
-		Exception *struct {
-			Text      string `json:"text"`
-			Exception struct {
-				Description string `json:"description"`
-			} `json:"exception"`
-		} `json:"exceptionDetails"`
-	}
-	if err := json.Unmarshal(res, &r); err != nil {
-		return err
-	}
-	if r.Exception != nil {
-		return fmt.Errorf("%s: %s %s", expr, r.Exception.Text, r.Exception.Exception.Description)
-	}
-	if v == nil || len(r.Result.Value) == 0 {
-		return nil
-	}
-	return json.Unmarshal(r.Result.Value, v)
-}
-
-// mustEval is eval that fails the test on an error.
-func (p *page) mustEval(expr string, v any) {
-	p.b.t.Helper()
-	if err := p.eval(expr, v); err != nil {
-		p.b.t.Fatalf("%v\npage console:\n%s", err, p.b.Console())
-	}
-}
-
-// waitUntil evaluates cond (a JavaScript boolean expression) until it is
-// true, failing the test if it is not within waitFor.
-func (p *page) waitUntil(cond, what string) {
-	p.b.t.Helper()
-	deadline := time.Now().Add(waitFor)
-	for {
-		var ok bool
-		err := p.eval("Boolean("+cond+")", &ok)
-		if err == nil && ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			var href string
-			p.eval("location.href", &href)
-			p.b.t.Fatalf("waited %v for %s (%s) at %s, in vain (last error: %v)\npage console:\n%s\nchromium's log:\n%s", waitFor, what, cond, href, err, p.b.Console(), p.b.log())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-// typeText types text into the focused element, as a keyboard would.
-func (p *page) typeText(text string) {
-	p.b.t.Helper()
-	for _, r := range text {
-		p.b.must(p.session, "Input.dispatchKeyEvent", map[string]any{"type": "keyDown", "text": string(r), "unmodifiedText": string(r)})
-		p.b.must(p.session, "Input.dispatchKeyEvent", map[string]any{"type": "keyUp"})
-	}
-}
-
-// pressEnter presses and releases the Enter key.
-func (p *page) pressEnter() {
-	p.b.t.Helper()
-	down := map[string]any{"type": "keyDown", "key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13, "nativeVirtualKeyCode": 13, "text": "\r"}
-	p.b.must(p.session, "Input.dispatchKeyEvent", down)
-	p.b.must(p.session, "Input.dispatchKeyEvent", map[string]any{"type": "keyUp", "key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13, "nativeVirtualKeyCode": 13})
-}
-
-// click clicks the middle of the element selector finds, with the mouse.
-func (p *page) click(selector string) {
-	p.b.t.Helper()
-	var box struct{ X, Y float64 }
-	p.mustEval(`(() => { const r = document.querySelector(`+jsString(selector)+`).getBoundingClientRect();
-		return {X: r.left + r.width / 2, Y: r.top + r.height / 2}; })()`, &box)
-	p.b.must(p.session, "Input.dispatchMouseEvent", map[string]any{"type": "mouseMoved", "x": box.X, "y": box.Y})
-	for _, typ := range []string{"mousePressed", "mouseReleased"} {
-		p.b.must(p.session, "Input.dispatchMouseEvent", map[string]any{
-			"type": typ, "x": box.X, "y": box.Y, "button": "left", "clickCount": 1,
-		})
-	}
-}
-
-// jsString quotes s as a JavaScript string literal.
-func jsString(s string) string {
-	b, _ := json.Marshal(s)
-	return string(b)
 }
