@@ -1,10 +1,13 @@
 // Package interop holds Gornado's interoperability tests: each test starts a
 // Gornado server in-process (or one of the examples as a program) and drives
 // it with a real peer that no one here wrote, run through os/exec: curl,
-// Python's requests and http.client, and ApacheBench.
+// Python's requests and http.client, and ApacheBench; or the other way, a
+// Gornado client against a peer's server. The WebSocket tests also run Go
+// peers in-process (gorilla/websocket and coder/websocket, required by this
+// module alone) and Node's ws.
 //
-// The peers are Debian packages; interop/run.sh installs the missing ones
-// and runs the tests:
+// The peers are Debian packages, and ws from npm; interop/run.sh installs the
+// missing ones (ws into a cache outside the repository) and runs the tests:
 //
 //	bash interop/run.sh
 //
