@@ -4,7 +4,9 @@
 // Python's requests and http.client, and ApacheBench; or the other way, a
 // Gornado client against a peer's server. The WebSocket tests also run Go
 // peers in-process (gorilla/websocket and coder/websocket, required by this
-// module alone) and Node's ws.
+// module alone), Node's ws, and headless Chromium, which also drives the
+// chat examples as a person would (a small DevTools Protocol client over a
+// pipe, cdp_test.go).
 //
 // The peers are Debian packages, and ws from npm; interop/run.sh installs the
 // missing ones (ws into a cache outside the repository) and runs the tests:
