@@ -82,6 +82,12 @@ server_cmd() {
 # into $BIN/base.
 build_ws() {
 	BIN=$(mktemp -d /tmp/gornado-wsbench.XXXXXX)
+	# The tree the binaries come from, for the report (which, being
+	# written into the tree, must not look at it again).
+	COMMIT=$(git -C "$BENCH_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)
+	DIRTY=""
+	[ -z "$(git -C "$BENCH_DIR/.." status --porcelain -- . ':(exclude)bench/RESULTS_*' 2>/dev/null)" ] ||
+		DIRTY=" (with uncommitted changes in the tree)"
 	log "building servers into $BIN"
 	(cd "$BENCH_DIR" && go build -o "$BIN/" ./servers/ws_gornado ./servers/ws_gorilla ./servers/ws_coder \
 		./servers/ws_gws ./servers/ws_nbio ./wsload)

@@ -1,5 +1,6 @@
 # The report of websocket.sh: source it after the run; it reads the run's
-# arrays (RATE, CPU, CLI, FAILS, KILLED, BEFORE, AFTER, ALIVE) and settings.
+# arrays (RATE, CPU, CLI, FAILS, KILLED, BEFORE, AFTER, ALIVE), settings,
+# COMMIT and DIRTY.
 
 # The line that ends the generated part of the results file: what follows
 # it (notes, profiles, A/B runs written by hand) is kept by write_results.
@@ -10,39 +11,58 @@ size_label() { awk -v s="$1" 'BEGIN { if (s >= 1024 && s % 1024 == 0) printf "%d
 # at_least RATIO MIN: "met" or "MISSED" (RATIO like "1.23×", or "—").
 at_least() { awk -v r="${1%×}" -v m="$2" 'BEGIN { print (r != "—" && r + 0 >= m ? "met" : "MISSED") }'; }
 
-# throughput_target PEER MIN: a row of the targets table.
+# throughput_target PEER MIN: a row of the targets table, met when
+# Gornado's median msg/s is at least MIN times PEER's at every size.
 throughput_target() {
-	local peer=$1 min=$2 size r all=met parts=()
+	local peer=$1 min=$2 size r g p all=met parts=() cpus=()
 	for size in $SIZES; do
 		r=$(ratio "$(median ${RATE[gornado,$size]:-})" "$(median ${RATE[$peer,$size]:-})")
+		g=$(median ${CPU[gornado,$size]:-}) p=$(median ${CPU[$peer,$size]:-})
 		parts+=("$(size_label "$size") $r")
+		cpus+=("$(size_label "$size") ${g:-—} vs ${p:-—}")
 		[ "$(at_least "$r" "$min")" = met ] || all=MISSED
 	done
-	echo "| echo ≥ ${min}× ${LABEL[$peer]} | $(printf '%s, ' "${parts[@]}" | sed 's/, $//') | **$all** |"
+	[ "$r" != — ] || all="not run"
+	echo "| echo ≥ ${min}× ${LABEL[$peer]} | $(printf '%s, ' "${parts[@]}" | sed 's/, $//') | $(printf '%s, ' "${cpus[@]}" | sed 's/, $//') | **$all** |"
+}
+
+# saturated: the runs where wsload's median CPU use was 90% or more.
+saturated() {
+	local name size c out=()
+	for name in $ALL_SERVERS; do
+		for size in $SIZES; do
+			c=$(median ${CLI[$name,$size]:-})
+			[ -n "$c" ] && awk -v c="$c" 'BEGIN { exit !(c >= 90) }' && out+=("${LABEL[$name]} at $(size_label "$size") (${c}%)")
+		done
+	done
+	[ ${#out[@]} -eq 0 ] || printf '%s, ' "${out[@]}" | sed 's/, $//'
 }
 
 per_conn() { awk -v a="$1" -v b="$2" -v n="$IDLE_N" 'BEGIN { printf "%.0f", (b - a) * 1024 / n }'; }
 
 report() {
-	local commit dirty="" size name row sep r g b
-	commit=$(git -C "$BENCH_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)
-	[ -n "$(git -C "$BENCH_DIR/.." status --porcelain 2>/dev/null)" ] && dirty=" (with uncommitted changes in the tree)"
+	local size name row sep r g b
 	echo "## WebSocket echo and idle connections ($(date -u +%Y-%m-%dT%H:%MZ))"
 	echo
-	echo "- Command: \`${BASELINE:+BASELINE=$BASELINE }ROUNDS=$ROUNDS DURATION=$DURATION WARMUP=$WARMUP CONNS=$CONNS SIZES=\"$SIZES\" IDLE_N=$IDLE_N bash bench/websocket.sh\`; commit \`$commit\`$dirty"
+	echo "- Command: \`${BASELINE:+BASELINE=$BASELINE }ROUNDS=$ROUNDS DURATION=$DURATION WARMUP=$WARMUP CONNS=$CONNS SIZES=\"$SIZES\" IDLE_N=$IDLE_N bash bench/websocket.sh\`; commit \`$COMMIT\`$DIRTY"
 	machine_info
 	echo "- Load at the start (uptime): \`${UPTIME_BEFORE# }\`; at the end: \`${UPTIME_AFTER# }\`; the run took $TOOK s"
 	echo
 	echo "### Targets"
 	echo
-	echo "| target | result (gornado / peer, median msg/s) | met? |"
-	echo "|---|---|---|"
+	echo "| target | gornado / peer, median msg/s | server CPU µs/msg, gornado vs peer | met? |"
+	echo "|---|---|---|---|"
 	throughput_target gorilla 1.2
 	throughput_target gws 1.0
 	throughput_target tornado 10
 	if [ -n "${AFTER[gornado]:-}" ]; then
 		b=$(per_conn "${BEFORE[gornado]}" "${AFTER[gornado]}")
-		echo "| ≤ 1 KiB per idle uncompressed connection | $b B | **$(awk -v b="$b" 'BEGIN { print (b <= 1024 ? "met" : "MISSED") }')** |"
+		echo "| ≤ 1 KiB per idle uncompressed connection | $b B | | **$(awk -v b="$b" 'BEGIN { print (b <= 1024 ? "met" : "MISSED") }')** |"
+	fi
+	r=$(saturated)
+	if [ -n "$r" ]; then
+		echo
+		echo "wsload used 90% or more of its core against: $r. There the load generator was about as much a limit as the server, and msg/s understates the faster server's lead; the server CPU column does not."
 	fi
 	echo
 	echo "### Echo throughput, pinned: server on CPU 0 (Go servers GOMAXPROCS=1), wsload on CPU 1"
