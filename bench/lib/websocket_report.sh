@@ -90,11 +90,12 @@ report() {
 		echo "$row"
 	done
 	echo
-	echo "Per round (msg/s, in round order):"
+	echo "Per round (msg/s; server CPU µs/msg), in round order:"
 	echo
 	for name in $ALL_SERVERS; do
 		for size in $SIZES; do
-			[ -n "${RATE[$name,$size]:-}" ] && echo "- ${LABEL[$name]}, $(size_label "$size"):$(printf ' %.0f' ${RATE[$name,$size]})"
+			[ -n "${RATE[$name,$size]:-}" ] &&
+				echo "- ${LABEL[$name]}, $(size_label "$size"):$(printf ' %.0f' ${RATE[$name,$size]}); ${CPU[$name,$size]# }"
 		done
 	done
 	if [ "$IDLE_N" -gt 0 ]; then
