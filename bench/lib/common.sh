@@ -149,9 +149,11 @@ start_server() {
 }
 
 # stop_server: SIGINT, then up to 10 s for the process to exit, then
-# SIGKILL (reported).
+# SIGKILL (reported, and STOP_KILLED=1; 0 when SIGINT stopped it).
+STOP_KILLED=0
 stop_server() {
 	local pid=$SERVER_PID i
+	STOP_KILLED=0
 	kill -INT "$pid" 2>/dev/null || true
 	for i in $(seq 100); do
 		kill -0 "$pid" 2>/dev/null || break
@@ -160,6 +162,7 @@ stop_server() {
 	if kill -0 "$pid" 2>/dev/null; then
 		log "WARNING: pid $pid did not stop on SIGINT within 10 s; killing it"
 		kill -KILL "$pid" 2>/dev/null || true
+		STOP_KILLED=1
 	fi
 	wait "$pid" 2>/dev/null || true
 	SERVER_PID=""

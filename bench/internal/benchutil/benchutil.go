@@ -1,6 +1,6 @@
 // Package benchutil holds what every benchmark server and client shares:
-// the response they all send, a raised file-descriptor limit, and a
-// context that ends on SIGINT or SIGTERM.
+// the response they all send, a raised file-descriptor limit, a context
+// that ends on SIGINT or SIGTERM, and a garbage collection on SIGUSR2.
 package benchutil
 
 import (
@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 )
 
@@ -43,4 +44,18 @@ func SignalContext() (context.Context, context.CancelFunc) {
 // Ready announces that the server listens; the scripts wait for the port.
 func Ready(name, addr string) {
 	fmt.Printf("%s serving on http://%s/\n", name, addr)
+}
+
+// FreeMemoryOnSignal runs a garbage collection and returns what it frees
+// to the OS (debug.FreeOSMemory) on every SIGUSR2, so a script that reads
+// a server's RSS can give every Go server the same chance to shed its
+// garbage first.
+func FreeMemoryOnSignal() {
+	c := make(chan os.Signal, 1)
+	signal.Notify(c, syscall.SIGUSR2)
+	go func() {
+		for range c {
+			debug.FreeOSMemory()
+		}
+	}()
 }
