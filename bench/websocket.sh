@@ -51,12 +51,13 @@ SRC=${SRC:-10}
 OUT=${OUT:-$BENCH_DIR/RESULTS_WEBSOCKET.md}
 
 # This script's servers replace common.sh's HTTP ones.
-ALL_SERVERS="gornado gorilla coder gws nbio tornado"
-PORT=([gornado]=18181 [gorilla]=18182 [coder]=18183 [gws]=18184 [nbio]=18185 [tornado]=18186)
-LABEL=([gornado]="gornado (1 loop)" [gorilla]="gorilla/websocket" [coder]="coder/websocket"
+ALL_SERVERS="gornado gornado_lent gorilla coder gws nbio tornado"
+PORT=([gornado]=18181 [gorilla]=18182 [coder]=18183 [gws]=18184 [nbio]=18185 [tornado]=18186 [gornado_lent]=18188)
+LABEL=([gornado]="gornado (1 loop)" [gornado_lent]="gornado (1 loop, ReuseBuffers)"
+	[gorilla]="gorilla/websocket" [coder]="coder/websocket"
 	[gws]="lxzan/gws" [nbio]="nbio websocket" [tornado]="tornado")
 if [ -n "$BASELINE" ]; then
-	ALL_SERVERS="gornado gornado_base gorilla coder gws nbio tornado"
+	ALL_SERVERS="gornado gornado_base gornado_lent gorilla coder gws nbio tornado"
 	PORT+=([gornado_base]=18187)
 	LABEL+=([gornado_base]="gornado (1 loop) @$BASE_TAG")
 fi
@@ -68,6 +69,7 @@ server_cmd() {
 	# shellcheck disable=SC2086 # GORNADO_FLAGS is a list of flags
 	gornado) CMD=("$BIN/ws_gornado" -addr "$addr" -loops 1 ${GORNADO_FLAGS:-}) ;;
 	gornado_base) CMD=("$BIN/base/ws_gornado" -addr "$addr" -loops 1) ;;
+	gornado_lent) CMD=("$BIN/ws_gornado" -addr "$addr" -loops 1 -reuse) ;;
 	gorilla | coder | gws | nbio) CMD=("$BIN/ws_$name" -addr "$addr") ;;
 	tornado) CMD=("$TORNADO_PY" "$BENCH_DIR/servers/tornado_ws.py" --addr "$addr") ;;
 	*)

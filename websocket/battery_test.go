@@ -2,6 +2,7 @@ package websocket_test
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -81,7 +82,11 @@ func TestBatteryFraming(t *testing.T) { // Autobahn 1.x
 		r.send(append(b, make([]byte, 200)...))
 		r.expectClose(1002)
 	}})
-	runBattery(t, websocket.Config{}, "", cases)
+	for _, reuse := range []bool{false, true} {
+		t.Run(fmt.Sprintf("ReuseBuffers=%v", reuse), func(t *testing.T) {
+			runBattery(t, websocket.Config{ReuseBuffers: reuse}, "", cases)
+		})
+	}
 }
 
 func TestBatteryPings(t *testing.T) { // Autobahn 2.x

@@ -53,6 +53,7 @@ type Conn struct {
 	msgDeflate bool
 	utf8Done   int // bytes of msg checked as complete UTF-8
 	msg        []byte
+	lent       *[]byte // msg's box when msg is lent (Config.ReuseBuffers)
 
 	state     connState
 	stopRead  bool // a close came in or the connection failed: drop input
@@ -361,6 +362,13 @@ func (c *Conn) recoverHandler() {
 func (c *Conn) callOpen() {
 	defer c.recoverHandler()
 	c.h.Open(c)
+}
+
+// lends reports whether this connection's messages may be lent: Config.
+// ReuseBuffers, and on a client a callback (a message read with
+// ReadMessage outlives any call).
+func (c *Conn) lends() bool {
+	return c.set.reuse && (c.cc == nil || c.cc.onMessage != nil)
 }
 
 func (c *Conn) deliver(m *Message) {

@@ -111,7 +111,7 @@ func (l *lean) Open(c *websocket.Conn)         { l.c = c }
 func (l *lean) OnMessage(m *websocket.Message) { l.c.WriteMessage(m.Data, m.Binary) }
 func (l *lean) OnClose()                       { *l.closed++ }
 
-func readUntil(b *testing.B, fd int, buf []byte, done func([]byte) bool) {
+func readUntil(b testing.TB, fd int, buf []byte, done func([]byte) bool) {
 	got := 0
 	for !done(buf[:got]) {
 		n, err := unix.Read(fd, buf[got:])
@@ -122,7 +122,7 @@ func readUntil(b *testing.B, fd int, buf []byte, done func([]byte) bool) {
 	}
 }
 
-func sockaddr(b *testing.B, addr string) unix.Sockaddr {
+func sockaddr(b testing.TB, addr string) unix.Sockaddr {
 	var ip [4]byte
 	var port int
 	if _, err := fmt.Sscanf(addr, "%d.%d.%d.%d:%d", &ip[0], &ip[1], &ip[2], &ip[3], &port); err != nil {

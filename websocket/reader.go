@@ -107,17 +107,29 @@ func (c *Conn) startFrame(h *header, avail int) {
 	c.hdr, c.inFrame, c.left, c.maskPos = *h, true, h.length, 0
 	if op := h.op(); op != opContinuation {
 		c.msgOp, c.msgDeflate, c.utf8Done = op, h.rsv1(), 0
+		c.lent = nil
 		if h.fin() && h.length > 0 {
 			// Sized once when it has arrived, as most messages have;
 			// otherwise no more than what a header alone can make a
 			// peer's connection hold before it sends the bytes.
-			c.msg = make([]byte, 0, min(h.length, uint64(avail)+prealloc))
+			// A lent buffer (Config.ReuseBuffers) is whole, but holds no
+			// more than a stream read's worth of bytes not yet come.
+			if h.length <= maxLent && h.length <= uint64(avail)+lentAhead && !h.rsv1() && c.lends() {
+				c.lent = getLent(int(h.length))
+				c.msg = *c.lent
+			} else {
+				c.msg = make([]byte, 0, min(h.length, uint64(avail)+prealloc))
+			}
 		}
 	}
 }
 
-// prealloc is what a message's buffer holds beyond the bytes that came.
-const prealloc = 4 << 10
+// prealloc is what a message's buffer holds beyond the bytes that came;
+// lentAhead, what a lent one may.
+const (
+	prealloc  = 4 << 10
+	lentAhead = 16 << 10
+)
 
 // endFrame checks a text message's UTF-8 so far and, at the last frame,
 // delivers the message.
@@ -154,5 +166,10 @@ func (c *Conn) endFrame() {
 	if data == nil {
 		data = []byte{}
 	}
+	lent := c.lent
+	c.lent = nil
 	c.deliver(&Message{Data: data, Binary: op == opBinary})
+	if lent != nil {
+		putLent(lent, data) // OnMessage has returned: Data was only lent
+	}
 }

@@ -11,19 +11,21 @@ size_label() { awk -v s="$1" 'BEGIN { if (s >= 1024 && s % 1024 == 0) printf "%d
 # at_least RATIO MIN: "met" or "MISSED" (RATIO like "1.23×", or "—").
 at_least() { awk -v r="${1%×}" -v m="$2" 'BEGIN { print (r != "—" && r + 0 >= m ? "met" : "MISSED") }'; }
 
-# throughput_target PEER MIN: a row of the targets table, met when
-# Gornado's median msg/s is at least MIN times PEER's at every size.
+# throughput_target PEER MIN [OURS]: a row of the targets table, met when
+# Gornado's (or OURS', a variant) median msg/s is at least MIN times
+# PEER's at every size.
 throughput_target() {
-	local peer=$1 min=$2 size r g p all=met parts=() cpus=()
+	local peer=$1 min=$2 ours=${3:-gornado} size r g p all=met parts=() cpus=() who=""
+	[ "$ours" = gornado ] || who=", ${LABEL[$ours]}"
 	for size in $SIZES; do
-		r=$(ratio "$(median ${RATE[gornado,$size]:-})" "$(median ${RATE[$peer,$size]:-})")
-		g=$(median ${CPU[gornado,$size]:-}) p=$(median ${CPU[$peer,$size]:-})
+		r=$(ratio "$(median ${RATE[$ours,$size]:-})" "$(median ${RATE[$peer,$size]:-})")
+		g=$(median ${CPU[$ours,$size]:-}) p=$(median ${CPU[$peer,$size]:-})
 		parts+=("$(size_label "$size") $r")
 		cpus+=("$(size_label "$size") ${g:-—} vs ${p:-—}")
 		[ "$(at_least "$r" "$min")" = met ] || all=MISSED
 	done
 	[ "$r" != — ] || all="not run"
-	echo "| echo ≥ ${min}× ${LABEL[$peer]} | $(printf '%s, ' "${parts[@]}" | sed 's/, $//') | $(printf '%s, ' "${cpus[@]}" | sed 's/, $//') | **$all** |"
+	echo "| echo ≥ ${min}× ${LABEL[$peer]}$who | $(printf '%s, ' "${parts[@]}" | sed 's/, $//') | $(printf '%s, ' "${cpus[@]}" | sed 's/, $//') | **$all** |"
 }
 
 # saturated: the runs where wsload's median CPU use was 90% or more.
@@ -54,6 +56,7 @@ report() {
 	echo "|---|---|---|---|"
 	throughput_target gorilla 1.2
 	throughput_target gws 1.0
+	[ -z "${RATE[gornado_lent,${SIZES%% *}]:-}" ] || throughput_target gws 1.0 gornado_lent
 	throughput_target tornado 10
 	if [ -n "${AFTER[gornado]:-}" ]; then
 		b=$(per_conn "${BEFORE[gornado]}" "${AFTER[gornado]}")

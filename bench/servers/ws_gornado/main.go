@@ -1,7 +1,8 @@
 // Command ws_gornado is the Gornado WebSocket echo server of the
 // benchmarks: websocket/doc.go's echo on an httpserver, uncompressed,
 // on -loops loops (1 in the benchmarks), with -cpuprofile so a run under
-// load can be profiled.
+// load can be profiled; -reuse sets websocket.Config.ReuseBuffers (each
+// message's buffer lent to OnMessage and reused, as gws and nbio do).
 //
 //	go run ./servers/ws_gornado -addr 127.0.0.1:18181 -loops 1
 package main
@@ -25,8 +26,10 @@ func (e *echo) Open(c *websocket.Conn)         { e.c = c }
 func (e *echo) OnMessage(m *websocket.Message) { e.c.WriteMessage(m.Data, m.Binary) }
 func (e *echo) OnClose()                       {}
 
+var wsConfig websocket.Config
+
 var upgrade = httpserver.HandlerFunc(func(w *httpserver.Response, r *httpserver.Request) {
-	if _, err := websocket.Upgrade(w, r, websocket.Config{}, &echo{}); err != nil {
+	if _, err := websocket.Upgrade(w, r, wsConfig, &echo{}); err != nil {
 		w.WriteString(err.Error()) // a *HandshakeError set the status
 		w.Finish()
 	}
@@ -36,6 +39,7 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:18181", "address to listen on")
 	loops := flag.Int("loops", 1, "event loops sharing the port (SO_REUSEPORT)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile here until the server stops")
+	flag.BoolVar(&wsConfig.ReuseBuffers, "reuse", false, "lend each message's buffer to OnMessage and reuse it (websocket.Config.ReuseBuffers)")
 	flag.Parse()
 	benchutil.RaiseNofile(1 << 20)
 	benchutil.FreeMemoryOnSignal()
