@@ -26,18 +26,7 @@ func TestUnixSocket(t *testing.T) {
 	fd, err := iostream.BindUnixSocket(sock, 0o600, 0)
 	require.NoError(t, err)
 	require.NoError(t, srv.AddSockets([]int{fd}))
-	stopped := make(chan struct{})
-	go func() {
-		defer close(stopped)
-		sl.Start()
-	}()
-	t.Cleanup(func() {
-		sl.AddCallback(func() {
-			srv.Close()
-			sl.Stop()
-		})
-		<-stopped
-	})
+	looptest.Start(t, sl, srv.Close)
 
 	loop, c := newClient(t, httpclient.Config{})
 	for i := range 2 {

@@ -43,18 +43,9 @@ func benchServe(b *testing.B, h httpserver.Handler) string {
 		b.Fatal(err)
 	}
 	addr := srv.Addrs()[0].String()
-	stopped := make(chan struct{})
-	go func() {
-		defer close(stopped)
-		l.Start()
-	}()
-	b.Cleanup(func() {
-		l.AddCallback(func() {
-			srv.Shutdown(context.Background())
-			srv.Close()
-			l.Stop()
-		})
-		<-stopped
+	looptest.Start(b, l, func() {
+		srv.Shutdown(context.Background())
+		srv.Close()
 	})
 	return addr
 }

@@ -37,18 +37,7 @@ func serveChat(t *testing.T) *chatServer {
 	require.NoError(t, err)
 	srv, err := app.Listen(l, "127.0.0.1:0")
 	require.NoError(t, err)
-	stopped := make(chan struct{})
-	go func() {
-		defer close(stopped)
-		l.Start()
-	}()
-	t.Cleanup(func() {
-		l.AddCallback(func() {
-			srv.Close()
-			l.Stop()
-		})
-		<-stopped
-	})
+	looptest.Start(t, l, srv.Close)
 	return &chatServer{base: "http://" + srv.Addrs()[0].String(), loop: l, room: room}
 }
 

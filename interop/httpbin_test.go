@@ -41,18 +41,9 @@ func serveHTTPBins(t *testing.T) hbServers {
 	require.NoError(t, err)
 	srv, err := app.Listen(l, "127.0.0.1:0")
 	require.NoError(t, err)
-	stopped := make(chan struct{})
-	go func() {
-		defer close(stopped)
-		l.Start()
-	}()
-	t.Cleanup(func() {
-		l.AddCallback(func() {
-			srv.Shutdown(context.Background())
-			srv.Close()
-			l.Stop()
-		})
-		<-stopped
+	looptest.Start(t, l, func() {
+		srv.Shutdown(context.Background())
+		srv.Close()
 	})
 	ref := httptest.NewServer(gohttpbin.New())
 	t.Cleanup(ref.Close)

@@ -183,20 +183,11 @@ func serveChromeWS(t *testing.T, cfg websocket.Config) *chromeWSServer {
 	require.NoError(t, err)
 	srv, err := app.Listen(l, "127.0.0.1:0")
 	require.NoError(t, err)
-	stopped := make(chan struct{})
-	go func() {
-		defer close(stopped)
-		l.Start()
-	}()
-	t.Cleanup(func() {
-		l.AddCallback(func() {
-			srv.Close()
-			for h := range s.open { // taken over: the server forgot them
-				h.WebSocket().Stream().Close()
-			}
-			l.Stop()
-		})
-		<-stopped
+	looptest.Start(t, l, func() {
+		srv.Close()
+		for h := range s.open { // taken over: the server forgot them
+			h.WebSocket().Stream().Close()
+		}
 	})
 	s.base = "http://" + srv.Addrs()[0].String()
 	return s

@@ -146,21 +146,12 @@ func serveWS(t *testing.T, cfg websocket.Config) *wsServer {
 		conns = append(conns, c)
 	}), httpserver.Config{})
 	require.NoError(t, srv.Listen("127.0.0.1:0"))
-	stopped := make(chan struct{})
-	go func() {
-		defer close(stopped)
-		l.Start()
-	}()
-	t.Cleanup(func() {
-		l.AddCallback(func() {
-			srv.Shutdown(context.Background())
-			srv.Close()
-			for _, c := range conns {
-				c.Stream().Close()
-			}
-			l.Stop()
-		})
-		<-stopped
+	looptest.Start(t, l, func() {
+		srv.Shutdown(context.Background())
+		srv.Close()
+		for _, c := range conns {
+			c.Stream().Close()
+		}
 	})
 	s.url = "ws://" + srv.Addrs()[0].String() + "/echo"
 	return s

@@ -110,3 +110,33 @@ func closeLoop(t testing.TB, loop *ioloop.IOLoop) error {
 	}
 	return err
 }
+
+// Start runs loop on a goroutine of its own for the rest of the test: a
+// server's loop, which the test's goroutine talks to over sockets. At the
+// end of the test, each of atEnd runs on the loop (closing the server,
+// say), then the loop stops, and Start's cleanup waits for it before
+// New's closes it.
+//
+//	l := looptest.New(t)
+//	srv := httpserver.New(l, h, httpserver.Config{})
+//	require.NoError(t, srv.Listen("127.0.0.1:0"))
+//	looptest.Start(t, l, srv.Close)
+func Start(t testing.TB, loop *ioloop.IOLoop, atEnd ...func()) {
+	t.Helper()
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		if err := loop.Start(); err != nil {
+			t.Errorf("looptest.Start: %v", err)
+		}
+	}()
+	t.Cleanup(func() {
+		loop.AddCallback(func() {
+			for _, fn := range atEnd {
+				fn()
+			}
+			loop.Stop()
+		})
+		<-stopped
+	})
+}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -370,4 +371,20 @@ func TestRunReportsBlockedLoop(t *testing.T) {
 	close(release)
 	ft.finish() // the loop unblocks, stops, and is closed; nothing leaks
 	assert.Empty(t, ft.Errors())
+}
+
+// Start runs the loop on its own goroutine for the rest of the test, and
+// at the end runs its functions on the loop before stopping it.
+func TestStart(t *testing.T) {
+	var onLoop, atEnd atomic.Bool
+	t.Run("inner", func(t *testing.T) {
+		l := New(t)
+		Start(t, l, func() { atEnd.Store(true) })
+		done := make(chan struct{})
+		l.AddCallback(func() { onLoop.Store(true); close(done) })
+		<-done
+		assert.False(t, atEnd.Load(), "not before the end of the test")
+	})
+	assert.True(t, onLoop.Load())
+	assert.True(t, atEnd.Load(), "at the end of the test")
 }

@@ -90,18 +90,9 @@ func benchServe(b *testing.B, h func(*ioloop.IOLoop) httpserver.Handler) string 
 	if err := srv.Listen("127.0.0.1:0"); err != nil {
 		b.Fatal(err)
 	}
-	stopped := make(chan struct{})
-	go func() {
-		defer close(stopped)
-		l.Start()
-	}()
-	b.Cleanup(func() {
-		l.AddCallback(func() {
-			srv.Shutdown(context.Background())
-			srv.Close()
-			l.Stop()
-		})
-		<-stopped
+	looptest.Start(b, l, func() {
+		srv.Shutdown(context.Background())
+		srv.Close()
 	})
 	return srv.Addrs()[0].String()
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gornado/gornado/httpserver"
 	"github.com/gornado/gornado/ioloop"
+	"github.com/gornado/gornado/looptest"
 	"github.com/gornado/gornado/websocket"
 )
 
@@ -92,17 +93,7 @@ func newServer(t testing.TB, loop *ioloop.IOLoop, cfg websocket.Config, mk func(
 }
 
 // runServer runs loop on a goroutine of its own until the test ends.
-func runServer(t testing.TB, loop *ioloop.IOLoop) {
-	stopped := make(chan struct{})
-	go func() {
-		defer close(stopped)
-		loop.Start()
-	}()
-	t.Cleanup(func() {
-		loop.AddCallback(loop.Stop)
-		<-stopped
-	})
-}
+func runServer(t testing.TB, loop *ioloop.IOLoop) { looptest.Start(t, loop) }
 
 // onLoop runs fn on a running loop and waits for it.
 func onLoop[T any](loop *ioloop.IOLoop, fn func() T) T {

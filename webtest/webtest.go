@@ -84,20 +84,9 @@ func start(t testing.TB, l *ioloop.IOLoop, h httpserver.Handler, cfg httpserver.
 	t.Helper()
 	srv := httpserver.New(l, h, cfg)
 	require.NoError(t, srv.Listen("127.0.0.1:0"))
-	stopped := make(chan struct{})
-	go func() {
-		defer close(stopped)
-		l.Start()
-	}()
+	looptest.Start(t, l, srv.Close)
 	tr := &http.Transport{TLSClientConfig: ClientTLS(t)}
-	t.Cleanup(func() {
-		tr.CloseIdleConnections()
-		l.AddCallback(func() {
-			srv.Close()
-			l.Stop()
-		})
-		<-stopped
-	})
+	t.Cleanup(tr.CloseIdleConnections) // runs before the loop stops: cleanups run last first
 	jar, _ := cookiejar.New(nil)
 	addr := srv.Addrs()[0].String()
 	scheme := "http://"

@@ -41,20 +41,9 @@ func serveChat(t *testing.T) *chat {
 	require.NoError(t, err)
 	srv, err := app.Listen(l, "127.0.0.1:0")
 	require.NoError(t, err)
-	stopped := make(chan struct{})
-	go func() {
-		defer close(stopped)
-		l.Start()
-	}()
+	looptest.Start(t, l, srv.Close)
 	c := &chat{t: t, loop: l, room: room, base: "http://" + srv.Addrs()[0].String(), tr: &http.Transport{}}
-	t.Cleanup(func() {
-		c.tr.CloseIdleConnections()
-		l.AddCallback(func() {
-			srv.Close()
-			l.Stop()
-		})
-		<-stopped
-	})
+	t.Cleanup(c.tr.CloseIdleConnections) // runs before the loop stops: cleanups run last first
 	return c
 }
 

@@ -37,20 +37,9 @@ func serve(t *testing.T, opts httpbin.Config, cfg ...ioloop.Config) *server {
 	require.NoError(t, err)
 	srv, err := app.Listen(l, "127.0.0.1:0")
 	require.NoError(t, err)
-	stopped := make(chan struct{})
-	go func() {
-		defer close(stopped)
-		l.Start()
-	}()
+	looptest.Start(t, l, srv.Close)
 	tr := &http.Transport{DisableCompression: true}
-	t.Cleanup(func() {
-		tr.CloseIdleConnections()
-		l.AddCallback(func() {
-			srv.Close()
-			l.Stop()
-		})
-		<-stopped
-	})
+	t.Cleanup(tr.CloseIdleConnections) // runs before the loop stops: cleanups run last first
 	return &server{t: t, loop: l, srv: srv, base: "http://" + srv.Addrs()[0].String(), c: &http.Client{
 		Transport: tr, Timeout: 30 * time.Second, // a hang guard, not a timing assertion
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
