@@ -1,15 +1,19 @@
 // Package benchutil holds what every benchmark server and client shares:
 // the response they all send, a raised file-descriptor limit, a context
-// that ends on SIGINT or SIGTERM, and a garbage collection on SIGUSR2.
+// that ends on SIGINT or SIGTERM, a garbage collection on SIGUSR2, and
+// net/http serving until that context ends.
 package benchutil
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"os/signal"
 	"runtime/debug"
 	"syscall"
+	"time"
 )
 
 // Body is what every server answers GET / with (Content-Type text/plain).
@@ -58,4 +62,26 @@ func FreeMemoryOnSignal() {
 			debug.FreeOSMemory()
 		}
 	}()
+}
+
+// ServeNetHTTP serves h with net/http on addr until ctx ends, announcing
+// it as name (Ready), then shuts down, waiting up to 10 s for requests in
+// progress (hijacked connections, a WebSocket's, are not waited for). It
+// returns the error of ListenAndServe or Shutdown.
+func ServeNetHTTP(ctx context.Context, name, addr string, h http.Handler) error {
+	srv := &http.Server{Addr: addr, Handler: h}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	Ready(name, addr)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
 }

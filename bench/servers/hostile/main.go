@@ -21,7 +21,6 @@ package main
 import (
 	"compress/gzip"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -190,19 +189,5 @@ func serveNetHTTP(ctx context.Context, addr string) error {
 			http.NotFound(w, r)
 		}
 	})
-	srv := &http.Server{Addr: addr, Handler: mux}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	benchutil.Ready("net/http", addr)
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	return benchutil.ServeNetHTTP(ctx, "net/http", addr, mux)
 }

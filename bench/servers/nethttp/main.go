@@ -2,12 +2,10 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"net/http"
 	"os"
-	"time"
 
 	"github.com/gornado/gornado/bench/internal/benchutil"
 )
@@ -16,25 +14,13 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:8083", "address to listen on")
 	flag.Parse()
 	benchutil.RaiseNofile(1 << 20)
-	srv := &http.Server{
-		Addr: *addr,
-		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Type", "text/plain")
-			w.Write([]byte(benchutil.Body)) // net/http adds Content-Length for a small body
-		}),
-	}
 	ctx, stop := benchutil.SignalContext()
 	defer stop()
-	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	benchutil.Ready("net/http", *addr)
-	select {
-	case err := <-errc:
+	if err := benchutil.ServeNetHTTP(ctx, "net/http", *addr, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		w.Write([]byte(benchutil.Body)) // net/http adds Content-Length for a small body
+	})); err != nil {
 		fmt.Fprintln(os.Stderr, "nethttp:", err)
 		os.Exit(1)
-	case <-ctx.Done():
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	srv.Shutdown(sctx)
 }

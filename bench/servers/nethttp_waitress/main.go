@@ -11,7 +11,6 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"net"
@@ -85,19 +84,10 @@ func main() {
 			os.Exit(1)
 		}
 	case "nethttp":
-		srv := &http.Server{Addr: *addr, Handler: h}
-		errc := make(chan error, 1)
-		go func() { errc <- srv.ListenAndServe() }()
-		benchutil.Ready("net/http", *addr)
-		select {
-		case err := <-errc:
+		if err := benchutil.ServeNetHTTP(ctx, "net/http", *addr, h); err != nil {
 			fmt.Fprintln(os.Stderr, "nethttp_waitress:", err)
 			os.Exit(1)
-		case <-ctx.Done():
 		}
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		srv.Shutdown(sctx)
 	default:
 		fmt.Fprintln(os.Stderr, "nethttp_waitress: -serve must be gornado or nethttp")
 		os.Exit(2)

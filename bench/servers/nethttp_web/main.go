@@ -12,7 +12,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"embed"
 	"encoding/json"
 	"flag"
@@ -22,7 +21,6 @@ import (
 	"os"
 	"strconv"
 	"sync"
-	"time"
 
 	"github.com/gornado/gornado/bench/internal/benchutil"
 )
@@ -76,19 +74,10 @@ func main() {
 		h.Set("Content-Length", strconv.Itoa(b.Len()))
 		w.Write(b.Bytes())
 	})
-	srv := &http.Server{Addr: *addr, Handler: mux}
 	ctx, stop := benchutil.SignalContext()
 	defer stop()
-	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	benchutil.Ready("net/http web", *addr)
-	select {
-	case err := <-errc:
+	if err := benchutil.ServeNetHTTP(ctx, "net/http web", *addr, mux); err != nil {
 		fmt.Fprintln(os.Stderr, "nethttp_web:", err)
 		os.Exit(1)
-	case <-ctx.Done():
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	srv.Shutdown(sctx)
 }

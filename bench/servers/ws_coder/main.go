@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"time"
 
 	"github.com/coder/websocket"
 
@@ -39,19 +38,10 @@ func main() {
 	flag.Parse()
 	benchutil.RaiseNofile(1 << 20)
 	benchutil.FreeMemoryOnSignal()
-	srv := &http.Server{Addr: *addr, Handler: http.HandlerFunc(echo)}
 	ctx, stop := benchutil.SignalContext()
 	defer stop()
-	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	benchutil.Ready("coder/websocket", *addr)
-	select {
-	case err := <-errc:
+	if err := benchutil.ServeNetHTTP(ctx, "coder/websocket", *addr, http.HandlerFunc(echo)); err != nil {
 		fmt.Fprintln(os.Stderr, "ws_coder:", err)
 		os.Exit(1)
-	case <-ctx.Done():
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	srv.Shutdown(sctx)
 }

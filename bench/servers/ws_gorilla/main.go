@@ -5,12 +5,10 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"net/http"
 	"os"
-	"time"
 
 	"github.com/gorilla/websocket"
 
@@ -41,20 +39,10 @@ func main() {
 	flag.Parse()
 	benchutil.RaiseNofile(1 << 20)
 	benchutil.FreeMemoryOnSignal()
-	srv := &http.Server{Addr: *addr, Handler: http.HandlerFunc(echo)}
 	ctx, stop := benchutil.SignalContext()
 	defer stop()
-	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	benchutil.Ready("gorilla/websocket", *addr)
-	select {
-	case err := <-errc:
+	if err := benchutil.ServeNetHTTP(ctx, "gorilla/websocket", *addr, http.HandlerFunc(echo)); err != nil {
 		fmt.Fprintln(os.Stderr, "ws_gorilla:", err)
 		os.Exit(1)
-	case <-ctx.Done():
 	}
-	// Shutdown does not wait for hijacked connections: exit after it.
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	srv.Shutdown(sctx)
 }
