@@ -34,6 +34,7 @@ type RawServer struct {
 	wg       sync.WaitGroup
 	mu       sync.Mutex
 	conns    []net.Conn
+	closed   bool // the test ended: Track closes at once
 }
 
 // NewRawServer starts a server that serves each connection with script.
@@ -53,6 +54,7 @@ func listenRaw(t testing.TB) *RawServer {
 	t.Cleanup(func() {
 		ln.Close()
 		rs.mu.Lock()
+		rs.closed = true
 		for _, c := range rs.conns {
 			c.Close()
 		}
@@ -85,11 +87,18 @@ func (rs *RawServer) start(script func(c net.Conn, br *bufio.Reader)) {
 func (rs *RawServer) Accepted() int { return int(rs.accepted.Load()) }
 
 // Track has c (a connection the script opened, say) closed at the end of
-// the test with the server's own.
+// the test with the server's own, or at once if the test has ended (a
+// connection accepted, or dialled, as the listener closed): the end of
+// the test waits for the scripts, and one reading c would otherwise wait
+// for its hang guard.
 func (rs *RawServer) Track(c net.Conn) {
 	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	if rs.closed {
+		c.Close()
+		return
+	}
 	rs.conns = append(rs.conns, c)
-	rs.mu.Unlock()
 }
 
 // Go runs fn on a goroutine the end of the test waits for.

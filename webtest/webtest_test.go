@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -86,4 +87,20 @@ func TestRawServer(t *testing.T) {
 	resp.Body.Close()
 	assert.Equal(t, "GET /x HTTP/1.1", string(body))
 	assert.Equal(t, 1, rs.Accepted())
+}
+
+// A connection tracked once the test has ended (accepted, or dialled by
+// a script, as the listener closed) is closed at once, not left open for
+// a script to wait on until its hang guard.
+func TestRawServerTrackAfterEnd(t *testing.T) {
+	var rs *webtest.RawServer
+	t.Run("server", func(t *testing.T) {
+		rs = webtest.NewRawServer(t, func(net.Conn, *bufio.Reader) {})
+	})
+	c, peer := net.Pipe()
+	defer peer.Close()
+	rs.Track(c)
+	peer.SetReadDeadline(time.Now().Add(5 * time.Second)) // a hang guard
+	_, err := peer.Read(make([]byte, 1))
+	assert.ErrorIs(t, err, io.EOF, "closed when tracked")
 }
