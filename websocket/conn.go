@@ -18,7 +18,8 @@ const (
 )
 
 // Message is one received message: text (valid UTF-8) or binary. Data is
-// the receiver's to keep.
+// the receiver's to keep, except under Config.ReuseBuffers, where it may
+// be only lent to OnMessage until it returns (see there).
 type Message struct {
 	Data   []byte
 	Binary bool
