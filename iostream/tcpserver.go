@@ -84,6 +84,7 @@ type TCPServer struct {
 // per acceptRetry.
 type acceptStarved struct {
 	since, logged time.Time // zero while accepting works
+	last          time.Time // the last failure
 	pauses        int       // since the last record
 }
 
@@ -224,7 +225,7 @@ func (s *TCPServer) accept(lfd int, _ ioloop.Events) {
 			return
 		}
 		if !s.starved.since.IsZero() {
-			s.log.Warn("iostream: accepting again", "after", s.loop.Time().Sub(s.starved.since).Round(time.Millisecond), "pauses", s.starved.pauses)
+			s.log.Warn("iostream: accepting again", "failed_for", s.starved.last.Sub(s.starved.since).Round(time.Millisecond), "pauses", s.starved.pauses)
 			s.starved = acceptStarved{}
 		}
 		st, err := newStream(s.loop, fd, s.cfg.Stream)
@@ -252,7 +253,13 @@ func (s *TCPServer) accept(lfd int, _ ioloop.Events) {
 func (s *TCPServer) starving(err error) {
 	now := s.loop.Time()
 	st := &s.starved
+	if !st.since.IsZero() && now.Sub(st.last) > acceptLogEvery {
+		// The last episode ended without an accept to say so: this is
+		// a new one.
+		*st = acceptStarved{}
+	}
 	st.pauses++
+	st.last = now
 	switch {
 	case st.since.IsZero():
 		st.since, st.logged, st.pauses = now, now, 0
