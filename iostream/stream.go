@@ -173,7 +173,9 @@ func (s *IOStream) Close() {
 // closeWrite): a socket closed with the peer's bytes unread in it
 // answers with a reset instead of a FIN, and a peer still writing may
 // fail on the reset before it reads what was sent last. A write after it
-// fails and closes the stream. Loop-only.
+// fails and closes the stream. On a TLS stream, call it once the
+// handshake is done (the stream was handed over by a TCPServer or
+// Connect): during the handshake it would cut it short. Loop-only.
 func (s *IOStream) CloseWrite() {
 	s.OnFlush(func() {
 		if t := s.tls; t != nil && !t.handshaking {
