@@ -121,3 +121,30 @@ func TestBudgetCountsCapacity(t *testing.T) {
 	_, body := roundTrip(t, addr, post("/x", 200))
 	assert.Equal(t, "got 200", body, "the held buffer was let go with its response")
 }
+
+// A body buffer kept from an earlier request (exchanges are reused) is
+// not charged to the next, small, body: it counts its length until it
+// grows.
+func TestBudgetKeptBufferCountsLength(t *testing.T) {
+	held := make(chan *httpserver.Response, 1)
+	h := httpserver.HandlerFunc(func(w *httpserver.Response, r *httpserver.Request) {
+		if r.Path == "/hold" {
+			held <- w
+			return
+		}
+		w.WriteString("got " + strconv.Itoa(len(r.Body)))
+		w.Finish()
+	})
+	var l *ioloop.IOLoop
+	cfg := httpserver.Config{MaxBodySize: 64 << 10, MaxBufferedBodySize: 50 << 10}
+	addr := serve(t, h, cfg, func(loop *ioloop.IOLoop, _ *httpserver.Server) { l = loop })
+	_, body := roundTrip(t, addr, post("/x", 40<<10))
+	require.Equal(t, "got 40960", body) // its exchange keeps a 40 KiB buffer
+	first := dial(t, addr)
+	io.WriteString(first, post("/hold", 10)) // reuses that exchange
+	w := <-held
+	_, body = roundTrip(t, addr, post("/x", 20<<10))
+	assert.Equal(t, "got 20480", body, "10 bytes held, not the 40 KiB buffer they sit in")
+	l.AddCallback(func() { w.Finish() })
+	readResponse(t, bufio.NewReader(first), "POST")
+}

@@ -28,8 +28,12 @@ type exchange struct {
 	// charged: the bytes of this request counted in the server's
 	// buffered-body total; bodyHeld and zHeld: the parts of them in
 	// req.Body and zbody. Each counts its buffer's capacity, the memory
-	// it holds, not its length (up to twice as much as appends grow it).
+	// it holds, not its length (up to twice as much as appends grow it),
+	// once it grew in this request: a buffer kept from an earlier request
+	// of the exchange (bodyBase, zBase: its capacity) counts its length,
+	// so a small body does not pay for a large one before it.
 	charged, bodyHeld, zHeld int64
+	bodyBase, zBase          int
 	// done: the handler finished the response (or took the connection
 	// over); OnConnectionClose is not due any more.
 	done bool
@@ -54,6 +58,7 @@ func (s *Server) takeExchange(c *conn) *exchange {
 	}
 	ex.resp.reset(c, ex)
 	ex.maxBody = s.cfg.MaxBodySize
+	ex.bodyBase, ex.zBase = cap(ex.req.Body), cap(ex.zbody)
 	return ex
 }
 
@@ -95,7 +100,7 @@ func (s *Server) charge(ex *exchange, n int64) error {
 // chargeBody counts what req.Body grew by since the last look (the
 // delegate appends to it): the cost of one comparison per piece of body.
 func (s *Server) chargeBody(ex *exchange) error {
-	n := int64(cap(ex.req.Body)) - ex.bodyHeld
+	n := heldBy(ex.req.Body, ex.bodyBase) - ex.bodyHeld
 	if n <= 0 {
 		return nil
 	}
@@ -103,9 +108,18 @@ func (s *Server) chargeBody(ex *exchange) error {
 	return s.charge(ex, n)
 }
 
+// heldBy is the memory b counts for: its capacity once it grew past base
+// (the capacity it started the request with), its length before.
+func heldBy(b []byte, base int) int64 {
+	if cap(b) != base {
+		return int64(cap(b))
+	}
+	return int64(len(b))
+}
+
 // chargeCompressed is chargeBody for the compressed body, zbody.
 func (s *Server) chargeCompressed(ex *exchange) error {
-	n := int64(cap(ex.zbody)) - ex.zHeld
+	n := heldBy(ex.zbody, ex.zBase) - ex.zHeld
 	if n <= 0 {
 		return nil
 	}
