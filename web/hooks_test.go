@@ -137,11 +137,11 @@ func (h *pollHandler) Get(co *gen.Co) error {
 	}
 	return h.Write(v)
 }
-func (h *pollHandler) OnConnectionClose() { h.wait.Cancel() }
+func (h *pollHandler) OnConnectionClose() { h.closed <- "connection closed"; h.wait.Cancel() }
 func (h *pollHandler) OnFinish()          { h.closed <- "finished" }
 
 func TestOnConnectionCloseCancelsLongPoll(t *testing.T) {
-	closed := make(chan string, 4)
+	closed := make(chan string, 8)
 	s := serveApp(t, []web.Route{{Pattern: `/poll`, Handler: func() web.Handler { return &pollHandler{closed: closed} }}}, web.Config{})
 	c, err := net.Dial("tcp", strings.TrimPrefix(s.URL, "http://"))
 	require.NoError(t, err)
@@ -151,11 +151,14 @@ func TestOnConnectionCloseCancelsLongPoll(t *testing.T) {
 	c.Close()
 	select {
 	case msg := <-closed:
-		assert.Equal(t, "get returned: "+future.ErrCancelled.Error(), msg)
+		assert.Equal(t, "connection closed", msg)
 	case <-time.After(10 * time.Second):
 		t.Fatal("OnConnectionClose never ran")
 	}
+	assert.Equal(t, "get returned: "+future.ErrCancelled.Error(), <-closed)
 	assert.Equal(t, "finished", <-closed)
+	s.OnLoop(func() {}) // anything still due on the loop has run
+	assert.Empty(t, closed, "OnConnectionClose ran once")
 }
 
 // uploadHandler streams its body, counting bytes.
